@@ -1,0 +1,327 @@
+//! The dispatcher: bytes → [`Mail`] (parsed once) → one prefilter pass →
+//! candidate providers in registry order → standard decoders → finished
+//! [`Fact`]s.
+
+use crate::classify::Clue;
+use crate::fact::{domain_of, token, Draft, Evidence, Fact, Report};
+use crate::mail::{parse_date, Mail, Original};
+use crate::provider::{Candidates, Kind, Registry};
+use crate::reason::Reason;
+use crate::smtp::{reconcile, Command, ReplyCode, Status};
+use crate::standard::STANDARD;
+use crate::text;
+
+/// How much of the body and of the delivery-status part the prefilter reads.
+const PREFILTER_BODY: usize = 16 * 1024;
+const PREFILTER_DSN: usize = 8 * 1024;
+
+/// Bounds that keep hostile input from costing too much. The defaults never
+/// get in the way of real mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest message decoded, in bytes.
+    pub max_message_bytes: usize,
+    /// Most recipients reported for one message; the rest are counted.
+    pub max_recipients: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_message_bytes: 64 << 20, max_recipients: 100_000 }
+    }
+}
+
+/// Why one message could not be decoded at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// Zero bytes, or only whitespace.
+    #[error("empty input")]
+    Empty,
+    /// No header could be read: this is not an email message.
+    #[error("not an email message (no header found)")]
+    NotAMessage,
+    /// Larger than [`Limits::max_message_bytes`].
+    #[error("message of {size} bytes is larger than the limit of {limit} bytes (see --max-message-size)")]
+    TooLarge {
+        /// The message size.
+        size: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+}
+
+/// What came of one message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Decoded {
+    /// One fact per reported recipient.
+    pub facts: Vec<Fact>,
+    /// The decoder that recognised the message; `None` for mail that is not a
+    /// bounce.
+    pub decoder: Option<&'static str>,
+    /// Recipients beyond [`Limits::max_recipients`] that were not reported.
+    pub truncated: usize,
+}
+
+/// Decodes messages with a registry.
+pub struct Decoder<'r> {
+    registry: &'r Registry,
+    limits: Limits,
+}
+
+impl<'r> Decoder<'r> {
+    /// A decoder over `registry` with default limits.
+    pub fn new(registry: &'r Registry) -> Decoder<'r> {
+        Decoder { registry, limits: Limits::default() }
+    }
+
+    /// The same decoder with other limits.
+    pub fn with_limits(mut self, limits: Limits) -> Decoder<'r> {
+        self.limits = limits;
+        self
+    }
+
+    /// The registry in use.
+    pub fn registry(&self) -> &'r Registry {
+        self.registry
+    }
+
+    /// Decodes one message. `origin` is recorded in each fact.
+    pub fn decode(&self, bytes: &[u8], origin: &str) -> Result<Decoded, DecodeError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(DecodeError::Empty);
+        }
+        if bytes.len() > self.limits.max_message_bytes {
+            return Err(DecodeError::TooLarge { size: bytes.len(), limit: self.limits.max_message_bytes });
+        }
+        let normalized = text::normalize_newlines(bytes);
+        let mail = Mail::parse(&normalized).ok_or(DecodeError::NotAMessage)?;
+        Ok(self.decode_mail(&mail, origin))
+    }
+
+    /// Decodes an already parsed message.
+    pub fn decode_mail(&self, mail: &Mail<'_>, origin: &str) -> Decoded {
+        let candidates = self.candidates(mail);
+        let Some((decoder, mut report)) = self.first_report(mail, &candidates) else {
+            return Decoded::default();
+        };
+        let truncated = report.recipients.len().saturating_sub(self.limits.max_recipients);
+        report.recipients.truncate(self.limits.max_recipients);
+        let facts = self.finish(mail, decoder, report, &candidates, origin);
+        Decoded { facts, decoder: Some(decoder), truncated }
+    }
+
+    /// The providers whose fingerprints occur in the headers or the start of
+    /// the body: one pass of the prefilter automaton.
+    pub fn candidates(&self, mail: &Mail<'_>) -> Candidates {
+        let body = mail.body().as_bytes();
+        let dsn = mail.dsn().unwrap_or("").as_bytes();
+        let from = mail.from_text();
+        self.registry.candidates(&[
+            mail.raw_headers(),
+            mail.subject().as_bytes(),
+            from.as_bytes(),
+            &body[..body.len().min(PREFILTER_BODY)],
+            &dsn[..dsn.len().min(PREFILTER_DSN)],
+        ])
+    }
+
+    fn first_report(&self, mail: &Mail<'_>, candidates: &Candidates) -> Option<(&'static str, Report)> {
+        let providers = self.registry.providers();
+        for i in candidates.iter() {
+            let p = providers[i];
+            if p.kind == Kind::RemoteHost {
+                continue;
+            }
+            if let Some(r) = p.matcher.decode(mail) {
+                if !r.recipients.is_empty() {
+                    return Some((p.id, r));
+                }
+            }
+        }
+        STANDARD.iter().find_map(|(id, f)| f(mail).filter(|r| !r.recipients.is_empty()).map(|r| (*id, r)))
+    }
+
+    fn finish(&self, mail: &Mail<'_>, decoder: &'static str, report: Report, candidates: &Candidates, origin: &str) -> Vec<Fact> {
+        let original = match report.original.as_deref() {
+            Some(inline) => Original::from_headers(inline),
+            None => mail.original_headers().map(Original::from_headers).unwrap_or_default(),
+        };
+        let addresser = if original.from.contains('@') {
+            text::clean_address(&original.from)
+        } else {
+            text::clean_address(mail.to_address())
+        };
+        let bounce_date = mail.date().or_else(|| original.date.clone());
+        let mut facts = Vec::with_capacity(report.recipients.len());
+        for draft in report.recipients {
+            let recipient = text::clean_address(&draft.recipient);
+            if !recipient.contains('@') {
+                continue;
+            }
+            let (ts, tz) = parse_date(&draft.date).or_else(|| bounce_date.clone()).unwrap_or((0, String::new()));
+            let (reason, status, reply, command, evidence) = self.decide(&draft, decoder, candidates, &recipient);
+            let action = normalize_action(&draft.action);
+            let hardbounce = action != "delayed" && reason.is_hard(status.as_ref());
+            let destination = domain_of(&recipient);
+            facts.push(Fact {
+                token: token(&addresser, &recipient, ts),
+                action,
+                addresser: addresser.clone(),
+                alias: draft.alias,
+                deliverystatus: status.map(|s| s.to_string()).unwrap_or_default(),
+                destination,
+                diagnosticcode: squeeze(&draft.diagnosis),
+                diagnostictype: draft.diagnostictype,
+                feedbacktype: draft.feedbacktype,
+                hardbounce,
+                lhost: draft.lhost,
+                listid: original.list_id.clone(),
+                messageid: original.message_id.clone(),
+                origin: origin.to_owned(),
+                reason,
+                recipient,
+                replycode: reply.map(|r| r.to_string()).unwrap_or_default(),
+                rhost: draft.rhost,
+                senderdomain: domain_of(&addresser),
+                smtpagent: decoder.to_owned(),
+                smtpcommand: command.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+                subject: original.subject.clone(),
+                timestamp: ts,
+                timezoneoffset: tz,
+                evidence,
+            });
+        }
+        facts
+    }
+
+    /// Status, reply code and command from what the decoder read and what the
+    /// diagnostic says; then the reason.
+    fn decide(
+        &self,
+        draft: &Draft,
+        decoder: &'static str,
+        candidates: &Candidates,
+        recipient: &str,
+    ) -> (Reason, Option<Status>, Option<ReplyCode>, Option<Command>, Evidence) {
+        let in_text = Status::find(&draft.diagnosis);
+        let status = match (draft.status, in_text) {
+            (Some(s), Some(t)) if s.is_generic() && t.class() == s.class() && !t.is_generic() => Some(t),
+            (Some(s), _) => Some(s),
+            (None, t) => t,
+        };
+        let reply = draft.replycode.or_else(|| ReplyCode::find(&draft.diagnosis));
+        let (reply, status) = reconcile(reply, status);
+        let command = draft.command.or_else(|| Command::find(&draft.diagnosis));
+        let action = draft.action.to_ascii_lowercase();
+        let mut evidence = Evidence { decoder: decoder.to_owned(), ..Evidence::default() };
+
+        if matches!(action.as_str(), "delivered" | "relayed" | "expanded") {
+            evidence.reason = format!("action:{action}");
+            return (Reason::Delivered, status, reply, command, evidence);
+        }
+        // A remote-host rule that knows the refusing server (or, failing a
+        // host, the recipient's domain) speaks first.
+        let host_of_rule = if draft.rhost.is_empty() { domain_of(recipient) } else { draft.rhost.clone() };
+        let providers = self.registry.providers();
+        let mut refined = draft.clone();
+        refined.status = status;
+        refined.replycode = reply;
+        refined.command = command;
+        for i in candidates.iter() {
+            let p = providers[i];
+            if p.kind == Kind::RemoteHost || !p.rhosts.is_empty() {
+                if p.knows_host(&host_of_rule) || p.knows_host(&domain_of(recipient)) {
+                    if let Some((reason, rule)) = p.matcher.refine(&refined) {
+                        evidence.rhost_rule = p.id.to_owned();
+                        evidence.reason = rule.to_owned();
+                        return (reason, status, reply, command, evidence);
+                    }
+                }
+            }
+        }
+        if let Some(r) = draft.reason.filter(|r| !matches!(r, Reason::Undefined | Reason::OnHold)) {
+            evidence.reason = if draft.rule.is_empty() { format!("decoder:{decoder}") } else { draft.rule.to_owned() };
+            return (r, status, reply, command, evidence);
+        }
+        let verdict = self.registry.classifier().classify(&Clue {
+            diagnosis: &draft.diagnosis,
+            status,
+            replycode: reply,
+            command,
+            action: &action,
+        });
+        evidence.reason = verdict.rule.into_owned();
+        let status = status.or_else(|| pseudo_status(verdict.reason, reply, &action));
+        (verdict.reason, status, reply, command, evidence)
+    }
+}
+
+/// A status for a fact whose bounce gave none: the class from the reply code
+/// or the action, and Sisimai's convention of a `X.0.9nn` detail that says
+/// "derived, not reported".
+fn pseudo_status(reason: Reason, reply: Option<ReplyCode>, action: &str) -> Option<Status> {
+    let class = match reply {
+        Some(r) if r.class() != 2 => r.class(),
+        _ if action == "delayed" => 4,
+        _ if matches!(reason, Reason::Undefined | Reason::Vacation | Reason::Feedback | Reason::Delivered) => return None,
+        _ => 5,
+    };
+    let detail = match reason {
+        Reason::UserUnknown => 911,
+        Reason::HostUnknown => 912,
+        Reason::HasMoved => 916,
+        Reason::Rejected => 918,
+        Reason::NoRelaying => 910,
+        Reason::Suspend => 921,
+        Reason::MailboxFull => 922,
+        Reason::EmailTooLarge => 934,
+        Reason::SystemFull => 932,
+        Reason::NotAccept => 932,
+        Reason::Expired => 947,
+        Reason::Blocked => 971,
+        Reason::Filtered => 910,
+        Reason::SpamDetected => 980,
+        Reason::VirusDetected => 970,
+        Reason::PolicyViolation => 972,
+        Reason::SecurityError => 970,
+        Reason::SyntaxError => 902,
+        Reason::MailerError => 950,
+        Reason::NetworkError => 944,
+        Reason::SystemError => 930,
+        Reason::RateLimited => 972,
+        Reason::ContentError => 960,
+        Reason::RequirePtr => 973,
+        Reason::AuthFailure => 974,
+        Reason::BadReputation => 975,
+        Reason::FailedStartTls => 976,
+        Reason::NotCompliantRfc => 977,
+        _ => 900,
+    };
+    Status::new(class, 0, detail)
+}
+
+fn normalize_action(action: &str) -> String {
+    let a = action.trim().to_ascii_lowercase();
+    let canonical = match a.as_str() {
+        s if s.starts_with("fail") => "failed",
+        s if s.starts_with("delay") => "delayed",
+        s if s.starts_with("deliver") => "delivered",
+        s if s.starts_with("relay") => "relayed",
+        s if s.starts_with("expand") => "expanded",
+        _ => return a,
+    };
+    canonical.to_owned()
+}
+
+/// Collapses runs of whitespace into one space and trims.
+pub fn squeeze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}

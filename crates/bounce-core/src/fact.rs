@@ -1,0 +1,181 @@
+//! The model: what a decoder reports of one recipient ([`Draft`]), what it
+//! reports of one message ([`Report`]), and the finished [`Fact`] serialised
+//! under the field names Sisimai uses.
+
+use crate::reason::Reason;
+use crate::smtp::{Command, ReplyCode, Status};
+use serde::Serialize;
+
+/// One bounced recipient as a decoder saw it. Everything is optional but the
+/// recipient; what is missing is derived later (status and reply code from the
+/// diagnostic, reason from the classifier).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Draft {
+    /// The failed address.
+    pub recipient: String,
+    /// The address as originally given, when it was rewritten (alias,
+    /// forwarding, DSN Original-Recipient).
+    pub alias: String,
+    /// DSN action: failed, delayed, delivered, relayed, expanded.
+    pub action: String,
+    /// Enhanced status code, when the decoder read one from a structured place.
+    pub status: Option<Status>,
+    /// SMTP reply code, when the decoder read one from a structured place.
+    pub replycode: Option<ReplyCode>,
+    /// The remote server's words, or the bounce's own explanation.
+    pub diagnosis: String,
+    /// `SMTP`, `X-Unix`, ... as in a DSN Diagnostic-Code.
+    pub diagnostictype: String,
+    /// The SMTP command the failure answered.
+    pub command: Option<Command>,
+    /// The remote host that refused.
+    pub rhost: String,
+    /// The local host that reported.
+    pub lhost: String,
+    /// A reason the decoder is sure of (its own format says so).
+    pub reason: Option<Reason>,
+    /// Feedback type of an ARF report (abuse, fraud...).
+    pub feedbacktype: String,
+    /// A date for this recipient (Last-Attempt-Date, Arrival-Date), as written.
+    pub date: String,
+    /// Why the decoder chose its reason, when it set one.
+    pub rule: &'static str,
+}
+
+impl Draft {
+    /// A draft for `recipient`.
+    pub fn new(recipient: impl Into<String>) -> Draft {
+        Draft { recipient: recipient.into(), ..Draft::default() }
+    }
+}
+
+/// What a decoder found in one message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// One draft per failed recipient, in the order the bounce lists them.
+    pub recipients: Vec<Draft>,
+    /// The header block of the returned original when the decoder found it
+    /// inline in the text (after "Below this line is a copy of the message"
+    /// and the like). The MIME part is used when this is empty.
+    pub original: Option<String>,
+}
+
+impl Report {
+    /// A report of these recipients.
+    pub fn new(recipients: Vec<Draft>) -> Report {
+        Report { recipients, original: None }
+    }
+}
+
+/// Who and which rule decided a fact.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// The provider (or standard decoder) that decoded the message.
+    pub decoder: String,
+    /// The remote-host rule that refined the reason, if one did.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub rhost_rule: String,
+    /// The rule that decided the reason.
+    pub reason: String,
+}
+
+/// One bounced recipient, finished: what `bounce parse` prints. Field names
+/// are Sisimai's; empty strings where nothing is known.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    /// DSN action (failed, delayed, delivered...).
+    pub action: String,
+    /// The sender of the original message.
+    pub addresser: String,
+    /// The recipient as originally addressed, if it was rewritten.
+    pub alias: String,
+    /// Enhanced status code (RFC 3463).
+    pub deliverystatus: String,
+    /// Domain part of the recipient.
+    pub destination: String,
+    /// The remote server's words (or the bounce's explanation).
+    pub diagnosticcode: String,
+    /// The type of the diagnostic (SMTP, X-Unix...).
+    pub diagnostictype: String,
+    /// ARF feedback type.
+    pub feedbacktype: String,
+    /// Whether the address should not be mailed again.
+    pub hardbounce: bool,
+    /// The reporting host.
+    pub lhost: String,
+    /// List-Id of the original message.
+    pub listid: String,
+    /// Message-ID of the original message.
+    pub messageid: String,
+    /// Where the message was read from (the path as given, `-` for stdin).
+    pub origin: String,
+    /// The reason, from the fixed vocabulary.
+    pub reason: Reason,
+    /// The failed recipient.
+    pub recipient: String,
+    /// SMTP reply code.
+    pub replycode: String,
+    /// The remote host that refused.
+    pub rhost: String,
+    /// Domain part of the addresser.
+    pub senderdomain: String,
+    /// The id of the provider or standard decoder that decoded the bounce.
+    pub smtpagent: String,
+    /// The SMTP command the failure answered.
+    pub smtpcommand: String,
+    /// Subject of the original message.
+    pub subject: String,
+    /// When the bounce happened, Unix seconds.
+    pub timestamp: i64,
+    /// Offset of that time from UTC, `+0900`.
+    pub timezoneoffset: String,
+    /// SHA-1 of addresser, recipient and timestamp, as Sisimai computes it,
+    /// so that the same bounce seen twice has the same token.
+    pub token: String,
+    /// How the fact was decided.
+    pub evidence: Evidence,
+}
+
+/// Sisimai's token: SHA-1 over `\x02 addresser \x1e recipient \x1e timestamp \x03`.
+pub fn token(addresser: &str, recipient: &str, timestamp: i64) -> String {
+    if addresser.is_empty() || recipient.is_empty() {
+        return String::new();
+    }
+    let mut h = sha1_smol::Sha1::new();
+    h.update(format!("\x02{addresser}\x1e{recipient}\x1e{timestamp}\x03").as_bytes());
+    h.digest().to_string()
+}
+
+/// The domain part of an address, lowercased.
+pub fn domain_of(addr: &str) -> String {
+    addr.rsplit_once('@').map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_is_stable_and_empty_without_parties() {
+        let t = token("a@example.org", "b@example.jp", 1);
+        assert_eq!(t.len(), 40);
+        assert_eq!(t, token("a@example.org", "b@example.jp", 1));
+        assert_ne!(t, token("a@example.org", "b@example.jp", 2));
+        assert!(token("", "b@example.jp", 1).is_empty());
+    }
+
+    #[test]
+    fn fields_serialise_under_sisimai_names() {
+        let v = serde_json::to_value(Fact::default()).unwrap();
+        for key in [
+            "action", "addresser", "alias", "deliverystatus", "destination", "diagnosticcode", "diagnostictype",
+            "feedbacktype", "hardbounce", "lhost", "listid", "messageid", "origin", "reason", "recipient",
+            "replycode", "rhost", "senderdomain", "smtpagent", "smtpcommand", "subject", "timestamp",
+            "timezoneoffset", "token",
+        ] {
+            assert!(v.get(key).is_some(), "{key} missing");
+        }
+        assert_eq!(v["hardbounce"], serde_json::json!(false));
+        assert_eq!(v["reason"], serde_json::json!("undefined"));
+    }
+}

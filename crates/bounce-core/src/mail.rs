@@ -1,0 +1,377 @@
+//! One message, parsed once: headers, the human-readable text of the report,
+//! the machine-readable parts (delivery status, feedback report) and the
+//! returned original. Decoders read a [`Mail`]; none of them parses MIME.
+
+use crate::text::{self, normalize_text};
+use mail_parser::{HeaderName, Message, MessageParser, MimeHeaders, PartType};
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+/// A message prepared for the decoders.
+pub struct Mail<'a> {
+    msg: Option<Message<'a>>,
+    body: String,
+    dsn: Option<String>,
+    feedback: Option<String>,
+    original: Option<Cow<'a, str>>,
+    content_type: String,
+}
+
+fn parser() -> &'static MessageParser {
+    static PARSER: OnceLock<MessageParser> = OnceLock::new();
+    // Only the headers we read are parsed into structures; the rest stay raw.
+    PARSER.get_or_init(|| {
+        MessageParser::new()
+            .with_mime_headers()
+            .header_text(HeaderName::Subject)
+            .header_date(HeaderName::Date)
+            .header_address(HeaderName::From)
+            .header_address(HeaderName::To)
+            .header_id(HeaderName::MessageId)
+    })
+}
+
+impl<'a> Mail<'a> {
+    /// Parses a message whose line endings are already LF (see
+    /// [`crate::text::normalize_newlines`]). `None` when the bytes hold no
+    /// header at all.
+    pub fn parse(bytes: &'a [u8]) -> Option<Mail<'a>> {
+        let msg = parser().parse(bytes)?;
+        if msg.parts.is_empty() || msg.parts[0].headers.is_empty() {
+            return None;
+        }
+        let mut mail = Mail {
+            msg: None,
+            body: String::new(),
+            dsn: None,
+            feedback: None,
+            original: None,
+            content_type: String::new(),
+        };
+        mail.content_type = content_type_of(msg.parts[0].content_type());
+        let mut html: Option<String> = None;
+        for part in &msg.parts {
+            let ctype = content_type_of(part.content_type());
+            match &part.body {
+                PartType::Multipart(_) => {}
+                PartType::Text(t) => match ctype.as_str() {
+                    "text/rfc822-headers" | "text/rfc822-header" => {
+                        if mail.original.is_none() {
+                            mail.original = Some(normalize_text(Cow::Owned(t.to_string())));
+                        }
+                    }
+                    "message/delivery-status" | "message/global-delivery-status" | "text/delivery-status" => {
+                        mail.dsn.get_or_insert_with(|| normalize_text(Cow::Borrowed(t)).into_owned());
+                    }
+                    "message/feedback-report" => {
+                        mail.feedback.get_or_insert_with(|| normalize_text(Cow::Borrowed(t)).into_owned());
+                    }
+                    _ => push_text(&mut mail.body, t),
+                },
+                PartType::Html(h) => {
+                    if html.is_none() {
+                        html = Some(mail_parser::decoders::html::html_to_text(h));
+                    }
+                }
+                PartType::Binary(b) | PartType::InlineBinary(b) => {
+                    let lossy = || normalize_text(String::from_utf8_lossy(b)).into_owned();
+                    match ctype.as_str() {
+                        "message/delivery-status" | "message/global-delivery-status" => {
+                            if mail.dsn.is_none() {
+                                mail.dsn = Some(lossy());
+                            }
+                        }
+                        "message/feedback-report" => {
+                            if mail.feedback.is_none() {
+                                mail.feedback = Some(lossy());
+                            }
+                        }
+                        "text/rfc822-headers" | "message/rfc822-headers" | "message/rfc822" | "message/global-headers" => {
+                            if mail.original.is_none() {
+                                mail.original = Some(Cow::Owned(lossy()));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                PartType::Message(inner) => {
+                    if mail.original.is_none() {
+                        let raw = inner.raw_message();
+                        let end = inner.parts.first().map_or(raw.len(), |p| (p.offset_body as usize).min(raw.len()));
+                        mail.original = Some(Cow::Owned(String::from_utf8_lossy(&raw[..end]).into_owned()));
+                    }
+                }
+            }
+        }
+        if mail.body.trim().is_empty() {
+            if let Some(h) = html {
+                mail.body = normalize_text(Cow::Owned(h)).into_owned();
+            }
+        }
+        mail.msg = Some(msg);
+        Some(mail)
+    }
+
+    /// A message made of pasted text alone, without headers (`bounce explain`).
+    pub fn pasted(text: &str) -> Mail<'static> {
+        Mail {
+            msg: None,
+            body: normalize_text(Cow::Borrowed(text)).into_owned(),
+            dsn: None,
+            feedback: None,
+            original: None,
+            content_type: String::new(),
+        }
+    }
+
+    /// The human-readable text of the message: every text part outside the
+    /// returned original, decoded to UTF-8 with LF line endings (HTML turned
+    /// into text when there is no plain text).
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The content of a message/delivery-status part (RFC 3464), if any.
+    pub fn dsn(&self) -> Option<&str> {
+        self.dsn.as_deref()
+    }
+
+    /// The content of a message/feedback-report part (RFC 5965), if any.
+    pub fn feedback(&self) -> Option<&str> {
+        self.feedback.as_deref()
+    }
+
+    /// The header block of the returned original message, when it came as a
+    /// MIME part (message/rfc822 or text/rfc822-headers).
+    pub fn original_headers(&self) -> Option<&str> {
+        self.original.as_deref()
+    }
+
+    /// The top-level content type, lowercased (`multipart/report`...), empty
+    /// when absent.
+    pub fn content_type(&self) -> &str {
+        &self.content_type
+    }
+
+    /// The `report-type` parameter of a multipart/report message.
+    pub fn report_type(&self) -> Option<&str> {
+        self.msg.as_ref()?.parts.first()?.content_type()?.attribute("report-type")
+    }
+
+    /// The raw value of the first top-level header called `name`
+    /// (case-insensitive), trimmed, continuation lines kept as they are.
+    pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.headers().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+    }
+
+    /// Every top-level header as (name, raw value), in order.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> + '_ {
+        let msg = self.msg.as_ref();
+        msg.into_iter().flat_map(|m| {
+            let raw = m.raw_message();
+            m.parts[0].headers.iter().map(move |h| {
+                let start = (h.offset_start as usize).min(raw.len());
+                let end = (h.offset_end as usize).clamp(start, raw.len());
+                let value = String::from_utf8_lossy(&raw[start..end]);
+                let value = match value {
+                    Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+                    Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
+                };
+                (h.name.as_str(), value)
+            })
+        })
+    }
+
+    /// The decoded Subject.
+    pub fn subject(&self) -> &str {
+        self.msg.as_ref().and_then(|m| m.subject()).unwrap_or("")
+    }
+
+    /// The address of the first From mailbox, as written.
+    pub fn from_address(&self) -> &str {
+        self.msg.as_ref().and_then(|m| m.from()).and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("")
+    }
+
+    /// The display name and address of From, as one string for matching
+    /// (`Mail Delivery System <MAILER-DAEMON@example.jp>`).
+    pub fn from_text(&self) -> Cow<'_, str> {
+        self.header("From").unwrap_or(Cow::Borrowed(""))
+    }
+
+    /// The address of the first To mailbox, as written.
+    pub fn to_address(&self) -> &str {
+        self.msg.as_ref().and_then(|m| m.to()).and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("")
+    }
+
+    /// Unix time and offset (`+0900`) of the Date header.
+    pub fn date(&self) -> Option<(i64, String)> {
+        let d = self.msg.as_ref()?.date()?;
+        Some(date_parts(d))
+    }
+
+    /// The Message-ID of the bounce itself, without brackets.
+    pub fn message_id(&self) -> Option<&str> {
+        self.msg.as_ref()?.message_id()
+    }
+
+    /// The raw header block of the bounce (everything before its body).
+    pub fn raw_headers(&self) -> &[u8] {
+        match &self.msg {
+            Some(m) => {
+                let raw = m.raw_message();
+                let end = (m.parts[0].offset_body as usize).min(raw.len());
+                &raw[..end]
+            }
+            None => b"",
+        }
+    }
+
+    /// Whether the message came with headers (false for pasted text).
+    pub fn has_headers(&self) -> bool {
+        self.msg.is_some()
+    }
+}
+
+/// Date as Unix seconds and `+HHMM`.
+pub fn date_parts(d: &mail_parser::DateTime) -> (i64, String) {
+    let sign = if d.tz_before_gmt { '-' } else { '+' };
+    (d.to_timestamp(), format!("{sign}{:02}{:02}", d.tz_hour, d.tz_minute))
+}
+
+/// Parses an RFC 5322 date (`Mon, 1 Jan 2024 10:00:00 +0900`) into Unix
+/// seconds and offset.
+pub fn parse_date(text: &str) -> Option<(i64, String)> {
+    let d = mail_parser::parsers::MessageStream::new(text.trim().as_bytes()).parse_date();
+    match d {
+        mail_parser::HeaderValue::DateTime(d) if d.is_valid() => Some(date_parts(&d)),
+        _ => None,
+    }
+}
+
+fn content_type_of(ct: Option<&mail_parser::ContentType<'_>>) -> String {
+    match ct {
+        Some(ct) => {
+            let mut s = ct.ctype().to_ascii_lowercase();
+            if let Some(sub) = ct.subtype() {
+                s.push('/');
+                s.push_str(&sub.to_ascii_lowercase());
+            }
+            s
+        }
+        None => String::new(),
+    }
+}
+
+fn push_text(body: &mut String, t: &str) {
+    if !body.is_empty() && !body.ends_with('\n') {
+        body.push('\n');
+    }
+    body.push_str(&normalize_text(Cow::Borrowed(t)));
+}
+
+/// What is known of the returned original message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Original {
+    /// The original sender (From, else Return-Path).
+    pub from: String,
+    /// The original To.
+    pub to: String,
+    /// The decoded Subject.
+    pub subject: String,
+    /// Message-ID without brackets.
+    pub message_id: String,
+    /// List-Id.
+    pub list_id: String,
+    /// Date as Unix seconds and offset.
+    pub date: Option<(i64, String)>,
+}
+
+impl Original {
+    /// Reads the fields of interest from a header block (the start of the
+    /// returned original), decoding RFC 2047 encoded words.
+    pub fn from_headers(block: &str) -> Original {
+        let block = block.trim_start_matches(['\n', ' ', '\t']);
+        let mut o = Original::default();
+        let Some(msg) = parser().parse_headers(block.as_bytes()) else {
+            return o;
+        };
+        o.from = msg.from().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_owned();
+        if o.from.is_empty() {
+            if let Some(rp) = text::header_fields(block).iter().find(|f| f.name.eq_ignore_ascii_case("Return-Path")) {
+                o.from = text::find_address(&rp.value).unwrap_or("").to_owned();
+            }
+        }
+        o.to = msg.to().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_owned();
+        o.subject = msg.subject().unwrap_or("").to_owned();
+        o.message_id = msg.message_id().unwrap_or("").to_owned();
+        if let Some(l) = msg.header_raw("List-Id") {
+            o.list_id = l.trim().to_owned();
+        }
+        o.date = msg.date().filter(|d| d.is_valid()).map(date_parts);
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DSN: &str = "From: MAILER-DAEMON@mx.example.jp (Mail Delivery System)\n\
+To: sender@example.org\n\
+Subject: Undelivered Mail Returned to Sender\n\
+Date: Mon, 1 Jan 2024 10:00:00 +0900\n\
+MIME-Version: 1.0\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\
+\n\
+--B\n\
+Content-Type: text/plain; charset=us-ascii\n\
+\n\
+I'm sorry to have to inform you.\n\
+--B\n\
+Content-Type: message/delivery-status\n\
+\n\
+Reporting-MTA: dns; mx.example.jp\n\
+\n\
+Final-Recipient: rfc822; user@example.jp\n\
+Action: failed\n\
+Status: 5.1.1\n\
+--B\n\
+Content-Type: message/rfc822\n\
+\n\
+From: sender@example.org\n\
+To: user@example.jp\n\
+Subject: =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=\n\
+Message-ID: <abc@example.org>\n\
+\n\
+hello\n\
+--B--\n";
+
+    #[test]
+    fn parts_are_sorted_out() {
+        let m = Mail::parse(DSN.as_bytes()).unwrap();
+        assert_eq!(m.content_type(), "multipart/report");
+        assert_eq!(m.report_type(), Some("delivery-status"));
+        assert!(m.body().contains("I'm sorry"));
+        assert!(m.dsn().unwrap().contains("Final-Recipient: rfc822; user@example.jp"));
+        let o = Original::from_headers(m.original_headers().unwrap());
+        assert_eq!(o.from, "sender@example.org");
+        assert_eq!(o.subject, "テスト");
+        assert_eq!(o.message_id, "abc@example.org");
+        assert_eq!(m.subject(), "Undelivered Mail Returned to Sender");
+        assert_eq!(m.from_address(), "MAILER-DAEMON@mx.example.jp");
+        assert_eq!(m.date().unwrap(), (1704070800, "+0900".to_owned()));
+        assert_eq!(m.header("reporting-mta"), None);
+        assert_eq!(m.header("to").as_deref(), Some("sender@example.org"));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("Thu, 29 Apr 2010 23:34:45 +0900").unwrap().1, "+0900");
+        assert!(parse_date("garbage").is_none());
+    }
+
+    #[test]
+    fn no_headers_is_none() {
+        assert!(Mail::parse(b"").is_none());
+    }
+}

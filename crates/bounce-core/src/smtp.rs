@@ -1,0 +1,358 @@
+//! SMTP reply codes (RFC 5321), enhanced status codes (RFC 3463) and SMTP
+//! commands: parsing, validation, finding them in free text, and reconciling
+//! the two codes when a server's reply contradicts itself.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// An enhanced mail system status code, `class.subject.detail` (RFC 3463).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Status {
+    class: u8,
+    subject: u16,
+    detail: u16,
+}
+
+impl Status {
+    /// Builds a status from its parts; `None` unless the class is 2, 4 or 5
+    /// and the subject and detail have at most three digits.
+    pub fn new(class: u8, subject: u16, detail: u16) -> Option<Status> {
+        (matches!(class, 2 | 4 | 5) && subject < 1000 && detail < 1000).then_some(Status {
+            class,
+            subject,
+            detail,
+        })
+    }
+
+    /// Parses exactly `X.Y.Z`, surrounding whitespace allowed.
+    pub fn parse(text: &str) -> Option<Status> {
+        let mut it = text.trim().split('.');
+        let class: u8 = num(it.next()?, 1)?;
+        let subject = num(it.next()?, 3)?;
+        let detail = num(it.next()?, 3)?;
+        if it.next().is_some() {
+            return None;
+        }
+        Status::new(class, subject, detail)
+    }
+
+    /// Finds the first well-formed status code in free text. A code must stand
+    /// alone: `192.5.1.1` (an address) or `5.1.1.2` is not one.
+    pub fn find(text: &str) -> Option<Status> {
+        Status::find_all(text).next()
+    }
+
+    /// Every well-formed status code in free text, in order.
+    pub fn find_all(text: &str) -> impl Iterator<Item = Status> + '_ {
+        let bytes = text.as_bytes();
+        memchr::memchr_iter(b'.', bytes).filter_map(move |dot| {
+            // `dot` is the first dot of a candidate; the class is one digit before it.
+            if dot == 0 || !matches!(bytes[dot - 1], b'2' | b'4' | b'5') {
+                return None;
+            }
+            let start = dot - 1;
+            if start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'.') {
+                return None;
+            }
+            let sub_len = digits(&bytes[dot + 1..]);
+            if sub_len == 0 || sub_len > 3 || bytes.get(dot + 1 + sub_len) != Some(&b'.') {
+                return None;
+            }
+            let det_start = dot + 2 + sub_len;
+            let det_len = digits(&bytes[det_start..]);
+            if det_len == 0 || det_len > 3 {
+                return None;
+            }
+            let end = det_start + det_len;
+            match bytes.get(end) {
+                Some(b) if b.is_ascii_alphanumeric() => return None,
+                Some(b'.') if bytes.get(end + 1).is_some_and(u8::is_ascii_digit) => return None,
+                _ => {}
+            }
+            Status::parse(&text[start..end])
+        })
+    }
+
+    /// 2 (success), 4 (persistent transient failure) or 5 (permanent failure).
+    pub fn class(&self) -> u8 {
+        self.class
+    }
+    /// The subject: 1 addressing, 2 mailbox, 3 mail system, 4 network and
+    /// routing, 5 mail delivery protocol, 6 content, 7 security or policy.
+    pub fn subject(&self) -> u16 {
+        self.subject
+    }
+    /// The detail within the subject.
+    pub fn detail(&self) -> u16 {
+        self.detail
+    }
+    /// `X.0.0`: says nothing beyond the class.
+    pub fn is_generic(&self) -> bool {
+        self.subject == 0 && self.detail == 0
+    }
+    /// The same subject and detail in another class.
+    pub fn with_class(&self, class: u8) -> Status {
+        Status { class, ..*self }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.class, self.subject, self.detail)
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A three-digit SMTP reply code (RFC 5321 section 4.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReplyCode(u16);
+
+impl ReplyCode {
+    /// A reply code, if `code` is one: first digit 2 to 5, second 0 to 5.
+    pub fn new(code: u16) -> Option<ReplyCode> {
+        let (first, second) = (code / 100, code / 10 % 10);
+        ((2..=5).contains(&first) && second <= 5).then_some(ReplyCode(code))
+    }
+    /// Parses exactly three digits, surrounding whitespace allowed.
+    pub fn parse(text: &str) -> Option<ReplyCode> {
+        let t = text.trim();
+        if t.len() != 3 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        ReplyCode::new(t.parse().ok()?)
+    }
+
+    /// Finds the reply code of a server's reply quoted in free text: three digits
+    /// standing alone, at the start of the text or of a line, or after a word such
+    /// as "said:", "<<<" or "error:". Only 4xx and 5xx are looked for: the point
+    /// of quoting a reply in a bounce is the failure.
+    pub fn find(text: &str) -> Option<ReplyCode> {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i + 3 <= bytes.len() {
+            let b = bytes[i];
+            if (b == b'4' || b == b'5')
+                && bytes[i + 1].is_ascii_digit()
+                && bytes[i + 2].is_ascii_digit()
+                && (i == 0 || !is_word(bytes[i - 1]) && !matches!(bytes[i - 1], b'.' | b'-' | b'#' | b'/' | b':' | b'+' | b'='))
+                && bytes.get(i + 3).is_none_or(|&n| matches!(n, b' ' | b'-' | b'\t' | b'\r' | b'\n' | b'"' | b')' | b']' | b',' | b';'))
+            {
+                if let Some(code) = ReplyCode::parse(&text[i..i + 3]) {
+                    return Some(code);
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The numeric value.
+    pub fn get(self) -> u16 {
+        self.0
+    }
+    /// The first digit.
+    pub fn class(self) -> u8 {
+        (self.0 / 100) as u8
+    }
+}
+
+impl fmt::Display for ReplyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Serialize for ReplyCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The SMTP command a failure answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[allow(missing_docs)]
+pub enum Command {
+    Helo,
+    Ehlo,
+    StartTls,
+    Auth,
+    Mail,
+    Rcpt,
+    Data,
+    /// The reply after the message body's final dot; Sisimai calls it DATA too.
+    #[serde(rename = "DATA")]
+    EndOfData,
+    Bdat,
+    Rset,
+    Quit,
+    /// Before any command: the greeting or the connection itself.
+    #[serde(rename = "CONN")]
+    Connect,
+}
+
+impl Command {
+    /// The name as output (`MAIL`, `RCPT`, `DATA`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Command::Helo => "HELO",
+            Command::Ehlo => "EHLO",
+            Command::StartTls => "STARTTLS",
+            Command::Auth => "AUTH",
+            Command::Mail => "MAIL",
+            Command::Rcpt => "RCPT",
+            Command::Data | Command::EndOfData => "DATA",
+            Command::Bdat => "BDAT",
+            Command::Rset => "RSET",
+            Command::Quit => "QUIT",
+            Command::Connect => "CONN",
+        }
+    }
+
+    /// Finds the command a transcript or diagnostic names: `in reply to RCPT TO
+    /// command`, `>>> DATA`, `after MAIL FROM:`, `end of data`...
+    pub fn find(text: &str) -> Option<Command> {
+        let lower = text.to_ascii_lowercase();
+        for (needle, cmd) in COMMAND_PHRASES {
+            if lower.contains(needle) {
+                return Some(*cmd);
+            }
+        }
+        None
+    }
+
+    /// Parses a bare command word (`RCPT`, `rcpt to`, `MAIL FROM:`...).
+    pub fn parse(word: &str) -> Option<Command> {
+        let w = word.trim().to_ascii_uppercase();
+        let head = w.split([' ', ':']).next().unwrap_or("");
+        Some(match head {
+            "HELO" => Command::Helo,
+            "EHLO" => Command::Ehlo,
+            "STARTTLS" => Command::StartTls,
+            "AUTH" => Command::Auth,
+            "MAIL" => Command::Mail,
+            "RCPT" => Command::Rcpt,
+            "DATA" => Command::Data,
+            "BDAT" => Command::Bdat,
+            "RSET" => Command::Rset,
+            "QUIT" => Command::Quit,
+            "CONN" => Command::Connect,
+            _ => return None,
+        })
+    }
+}
+
+const COMMAND_PHRASES: &[(&str, Command)] = &[
+    ("end of data", Command::EndOfData),
+    ("after end of data", Command::EndOfData),
+    ("rcpt to", Command::Rcpt),
+    ("mail from", Command::Mail),
+    ("in reply to data", Command::Data),
+    (">>> data", Command::Data),
+    ("after data", Command::Data),
+    ("reply to data", Command::Data),
+    ("after rcpt", Command::Rcpt),
+    ("after mail", Command::Mail),
+    (">>> rcpt", Command::Rcpt),
+    (">>> mail", Command::Mail),
+    ("in reply to ehlo", Command::Ehlo),
+    ("in reply to helo", Command::Helo),
+    ("after ehlo", Command::Ehlo),
+    ("after helo", Command::Helo),
+    (">>> ehlo", Command::Ehlo),
+    (">>> helo", Command::Helo),
+    ("starttls", Command::StartTls),
+    ("in reply to auth", Command::Auth),
+    ("after auth", Command::Auth),
+    ("after bdat", Command::Bdat),
+    ("in reply to bdat", Command::Bdat),
+    ("after quit", Command::Quit),
+    ("in reply to quit", Command::Quit),
+    ("after initial connection", Command::Connect),
+];
+
+/// Makes a reply code and a status code agree. A permanent reply (5xx) quoted
+/// beside a transient status (4.x.x) or the other way round is a contradiction:
+/// the reply code is what the server acted on, so the status takes its class.
+/// Returns the reconciled pair.
+pub fn reconcile(reply: Option<ReplyCode>, status: Option<Status>) -> (Option<ReplyCode>, Option<Status>) {
+    match (reply, status) {
+        (Some(r), Some(s)) if r.class() != s.class() && r.class() != 2 && s.class() != 2 => {
+            (Some(r), Some(s.with_class(r.class())))
+        }
+        (Some(r), Some(s)) if r.class() != s.class() => (None, Some(s)),
+        pair => pair,
+    }
+}
+
+fn num<T: std::str::FromStr>(s: &str, max_len: usize) -> Option<T> {
+    if s.is_empty() || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn digits(bytes: &[u8]) -> usize {
+    bytes.iter().take_while(|b| b.is_ascii_digit()).count()
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_parses_and_validates() {
+        assert_eq!(Status::parse("5.1.1").unwrap().to_string(), "5.1.1");
+        assert_eq!(Status::parse(" 4.7.26 ").unwrap().detail(), 26);
+        for bad in ["3.1.1", "5.1", "5.1.1.1", "5.a.1", "", "5.1000.1"] {
+            assert!(Status::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn status_is_found_alone_only() {
+        assert_eq!(Status::find("550 5.1.1 <a@b>: User unknown").unwrap().to_string(), "5.1.1");
+        assert_eq!(Status::find("sorry (#5.7.1)").unwrap().to_string(), "5.7.1");
+        assert!(Status::find("host [192.5.1.1] said").is_none());
+        assert!(Status::find("version 25.1.1 build").is_none());
+        assert!(Status::find("5.1.1.2").is_none());
+        assert_eq!(Status::find("status: 4.2.2.").unwrap().to_string(), "4.2.2");
+    }
+
+    #[test]
+    fn reply_codes() {
+        assert_eq!(ReplyCode::find("said: 550 5.1.1 unknown").unwrap().get(), 550);
+        assert_eq!(ReplyCode::find("<<< 452 4.2.2 full").unwrap().get(), 452);
+        assert_eq!(ReplyCode::find("550-5.1.1 The email").unwrap().get(), 550);
+        assert!(ReplyCode::find("port 5500 and #550").is_none());
+        assert!(ReplyCode::find("192.168.0.550").is_none());
+        assert!(ReplyCode::new(599).is_none());
+        assert!(ReplyCode::parse("250").is_some());
+    }
+
+    #[test]
+    fn contradictions_are_resolved() {
+        let (r, s) = reconcile(ReplyCode::parse("550"), Status::parse("4.2.2"));
+        assert_eq!((r.unwrap().get(), s.unwrap().to_string()), (550, "5.2.2".to_owned()));
+        let (r, s) = reconcile(ReplyCode::parse("250"), Status::parse("5.1.1"));
+        assert!(r.is_none());
+        assert_eq!(s.unwrap().to_string(), "5.1.1");
+    }
+
+    #[test]
+    fn commands() {
+        assert_eq!(Command::find("(in reply to RCPT TO command)"), Some(Command::Rcpt));
+        assert_eq!(Command::find("(in reply to end of DATA command)"), Some(Command::EndOfData));
+        assert_eq!(Command::parse("mail from:"), Some(Command::Mail));
+        assert_eq!(Command::EndOfData.as_str(), "DATA");
+    }
+}

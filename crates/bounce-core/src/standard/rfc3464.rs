@@ -1,0 +1,135 @@
+//! RFC 3464 delivery status notifications: the per-message and per-recipient
+//! fields of a message/delivery-status part (or of the same fields written
+//! inline in the text by MTAs that do not attach the part).
+
+use crate::fact::{Draft, Report};
+use crate::mail::Mail;
+use crate::smtp::{ReplyCode, Status};
+use crate::text::{self, field, Field};
+
+/// Decodes the delivery-status part, if the message has one.
+pub fn decode(mail: &Mail<'_>) -> Option<Report> {
+    let dsn = match mail.dsn() {
+        Some(d) => d,
+        None => inline_fields(mail.body())?,
+    };
+    let recipients = recipients(dsn);
+    if recipients.is_empty() {
+        return None;
+    }
+    Some(Report::new(recipients))
+}
+
+/// The recipients of a delivery-status text: one draft per group that has a
+/// Final-Recipient (or Original-Recipient), with the per-message fields
+/// (Reporting-MTA, Arrival-Date) applied to each.
+pub fn recipients(dsn: &str) -> Vec<Draft> {
+    let groups = text::field_groups(dsn);
+    let mut lhost = String::new();
+    let mut date = String::new();
+    let mut out = Vec::new();
+    for g in &groups {
+        let final_rcpt = field(g, "Final-Recipient").or_else(|| field(g, "X-Actual-Recipient"));
+        let original = field(g, "Original-Recipient");
+        let Some(rcpt) = final_rcpt.or(original) else {
+            if let Some(r) = field(g, "Reporting-MTA") {
+                lhost = value_after_type(r).to_owned();
+            }
+            if let Some(d) = field(g, "Arrival-Date") {
+                date = d.to_owned();
+            }
+            continue;
+        };
+        let mut d = draft_from_group(g, rcpt);
+        if let (Some(orig), Some(_)) = (original, final_rcpt) {
+            let o = text::clean_address(orig);
+            if !o.eq_ignore_ascii_case(&d.recipient) && o.contains('@') {
+                d.alias = o;
+            }
+        }
+        if d.lhost.is_empty() {
+            d.lhost.clone_from(&lhost);
+        }
+        if d.date.is_empty() {
+            d.date.clone_from(&date);
+        }
+        out.push(d);
+    }
+    out
+}
+
+fn draft_from_group(g: &[Field<'_>], rcpt: &str) -> Draft {
+    let mut d = Draft::new(text::clean_address(rcpt));
+    if let Some(a) = field(g, "Action") {
+        d.action = a.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    }
+    if let Some(s) = field(g, "Status") {
+        d.status = Status::find(s);
+    }
+    if let Some(r) = field(g, "Remote-MTA") {
+        d.rhost = value_after_type(r).to_owned();
+    }
+    if let Some(r) = field(g, "Reporting-MTA") {
+        d.lhost = value_after_type(r).to_owned();
+    }
+    if let Some(dc) = field(g, "Diagnostic-Code") {
+        let (ty, rest) = match dc.split_once(';') {
+            Some((ty, rest)) if !ty.trim().is_empty() && !ty.contains(' ') => (ty.trim(), rest.trim()),
+            _ => ("", dc),
+        };
+        d.diagnostictype = ty.to_ascii_uppercase();
+        d.diagnosis = rest.to_owned();
+        if d.diagnostictype == "SMTP" || d.diagnostictype.is_empty() {
+            d.replycode = ReplyCode::find(rest);
+        }
+    }
+    if let Some(date) = field(g, "Last-Attempt-Date").or_else(|| field(g, "Arrival-Date")) {
+        d.date = date.to_owned();
+    }
+    d
+}
+
+/// `dns; mx.example.jp` → `mx.example.jp`; also drops a bracketed address.
+fn value_after_type(v: &str) -> &str {
+    let v = v.split_once(';').map_or(v, |(_, rest)| rest).trim();
+    v.split([' ', '[']).next().unwrap_or("").trim_end_matches('.')
+}
+
+/// Some MTAs write the delivery-status fields into the text instead of a
+/// separate part; returns the text from the first per-message or
+/// per-recipient field on.
+fn inline_fields(body: &str) -> Option<&str> {
+    for marker in ["Reporting-MTA:", "Final-Recipient:", "Original-Recipient:"] {
+        if let Some(pos) = body.find(marker) {
+            let line_start = body[..pos].rfind('\n').map_or(0, |n| n + 1);
+            if body[line_start..pos].trim().is_empty() && body[pos..].contains("Final-Recipient:") {
+                return Some(&body[line_start..]);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_per_recipient_fields() {
+        let dsn = "Reporting-MTA: dns; mx.example.jp\nArrival-Date: Mon, 1 Jan 2024 10:00:00 +0900\n\n\
+Final-Recipient: rfc822; User@Example.JP\nOriginal-Recipient: rfc822;alias@example.jp\nAction: failed\nStatus: 5.1.1\n\
+Remote-MTA: dns; mx.remote.jp [192.0.2.1]\nDiagnostic-Code: smtp; 550 5.1.1 <User@example.jp>: User unknown\n\n\
+Final-Recipient: rfc822; two@example.jp\nAction: delayed\nStatus: 4.2.2\n";
+        let r = recipients(dsn);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].recipient, "User@example.jp");
+        assert_eq!(r[0].alias, "alias@example.jp");
+        assert_eq!(r[0].status.unwrap().to_string(), "5.1.1");
+        assert_eq!(r[0].replycode.unwrap().get(), 550);
+        assert_eq!(r[0].rhost, "mx.remote.jp");
+        assert_eq!(r[0].lhost, "mx.example.jp");
+        assert_eq!(r[0].diagnostictype, "SMTP");
+        assert_eq!(r[1].action, "delayed");
+        assert_eq!(r[1].lhost, "mx.example.jp");
+    }
+}

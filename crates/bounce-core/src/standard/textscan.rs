@@ -1,0 +1,89 @@
+//! The last resort: in a message that looks like a bounce (from a mailer
+//! daemon or postmaster, or with a subject that says delivery failed), every
+//! line that names an email address and carries an SMTP reply code or an
+//! enhanced status code is a failed recipient, with that line and the next
+//! few as the diagnostic.
+
+use crate::fact::{Draft, Report};
+use crate::mail::Mail;
+use crate::smtp::{ReplyCode, Status};
+use crate::text;
+
+const SENDERS: &[&str] = &["mailer-daemon", "postmaster", "mail delivery", "maildelivery", "mdaemon", "mail administrator"];
+const SUBJECTS: &[&str] = &[
+    "undeliver",
+    "undelivered",
+    "returned mail",
+    "return mail",
+    "delivery fail",
+    "delivery status",
+    "failure notice",
+    "could not be delivered",
+    "not delivered",
+    "delivery problem",
+    "mail delivery",
+    "non-delivery",
+    "nondeliverable",
+    "rejected",
+    "warning: could not send",
+    "配信",
+    "エラー",
+];
+
+/// Scans a bounce-like message's text for failed recipients.
+pub fn decode(mail: &Mail<'_>) -> Option<Report> {
+    if !looks_like_bounce(mail) {
+        return None;
+    }
+    let body = cut_original(mail.body());
+    let sender = mail.to_address().to_ascii_lowercase();
+    let lines: Vec<&str> = body.lines().collect();
+    let mut out: Vec<Draft> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(addr) = text::find_address(line) else { continue };
+        let lower = addr.to_ascii_lowercase();
+        if lower == sender || lower.starts_with("mailer-daemon@") || lower.starts_with("postmaster@") {
+            continue;
+        }
+        // The code may be on the address line or on the lines right after it.
+        let window = lines[i..lines.len().min(i + 4)].join(" ");
+        let reply = ReplyCode::find(&window);
+        let status = Status::find(&window);
+        if reply.is_none() && status.is_none() {
+            continue;
+        }
+        if out.iter().any(|d| d.recipient.eq_ignore_ascii_case(addr)) {
+            continue;
+        }
+        let mut d = Draft::new(addr);
+        d.diagnosis = window.split_whitespace().collect::<Vec<_>>().join(" ");
+        out.push(d);
+    }
+    (!out.is_empty()).then(|| Report::new(out))
+}
+
+/// Whether the sender or the subject says this is a delivery failure.
+pub fn looks_like_bounce(mail: &Mail<'_>) -> bool {
+    if !mail.has_headers() {
+        return true;
+    }
+    let from = mail.from_text().to_ascii_lowercase();
+    let subject = mail.subject().to_lowercase();
+    SENDERS.iter().any(|s| from.contains(s)) || SUBJECTS.iter().any(|s| subject.contains(s))
+}
+
+/// The text before the returned original, if a usual marker separates them.
+pub fn cut_original(body: &str) -> &str {
+    const MARKERS: &[&str] = &[
+        "--- Below this line is a copy of the message",
+        "------ This is a copy of the message",
+        "----- Original message -----",
+        "----- Original Message -----",
+        "Original message follows",
+        "------ Returned message ------",
+        "--- The header of the original message is following",
+        "Content-Type: message/rfc822",
+    ];
+    let cut = MARKERS.iter().filter_map(|m| body.find(m)).min().unwrap_or(body.len());
+    &body[..cut]
+}

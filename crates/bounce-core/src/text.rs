@@ -1,0 +1,216 @@
+//! Small text helpers shared by the decoders: line-ending normalisation,
+//! header blocks (RFC 5322 style `Name: value` lines with folding, as used by
+//! delivery-status fields and inline copies of returned messages), and email
+//! addresses in free text.
+
+use std::borrow::Cow;
+
+/// Rewrites CRLF and bare CR line endings as LF. Borrows when there is no CR.
+pub fn normalize_newlines(bytes: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'\r', &bytes[i..]) {
+        out.extend_from_slice(&bytes[i..i + off]);
+        out.push(b'\n');
+        i += off + 1;
+        if bytes.get(i) == Some(&b'\n') {
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&bytes[i..]);
+    Cow::Owned(out)
+}
+
+/// The same as [`normalize_newlines`] for text.
+pub fn normalize_text(text: Cow<'_, str>) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return text;
+    }
+    match normalize_newlines(text.as_bytes()) {
+        Cow::Owned(v) => Cow::Owned(String::from_utf8(v).unwrap_or_default()),
+        Cow::Borrowed(_) => text,
+    }
+}
+
+/// One `Name: value` field of a header block, the value unfolded (continuation
+/// lines joined with a single space) and trimmed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field<'a> {
+    /// The field name as written.
+    pub name: &'a str,
+    /// The unfolded value.
+    pub value: Cow<'a, str>,
+}
+
+/// Parses the fields of a header block up to its first blank line (or the end).
+/// Lines that are neither fields nor continuations are skipped, so that a
+/// damaged block still yields what it can.
+pub fn header_fields(block: &str) -> Vec<Field<'_>> {
+    let mut out: Vec<Field<'_>> = Vec::new();
+    for line in block.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            if out.is_empty() {
+                continue;
+            }
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = out.last_mut() {
+                let v = last.value.to_mut();
+                v.push(' ');
+                v.push_str(line.trim());
+            }
+            continue;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if !name.is_empty() && !name.contains(' ') && name.bytes().all(|b| b.is_ascii_graphic()) {
+                out.push(Field { name, value: Cow::Borrowed(value.trim()) });
+            }
+        }
+    }
+    out
+}
+
+/// Splits text into paragraphs of header fields separated by blank lines, as a
+/// message/delivery-status body is laid out (RFC 3464 section 2.1).
+pub fn field_groups(text: &str) -> Vec<Vec<Field<'_>>> {
+    let mut groups = Vec::new();
+    let mut rest = text;
+    loop {
+        let trimmed = rest.trim_start_matches(['\n', '\r', ' ', '\t']);
+        if trimmed.is_empty() {
+            break;
+        }
+        let end = find_blank_line(trimmed).unwrap_or(trimmed.len());
+        let fields = header_fields(&trimmed[..end]);
+        if !fields.is_empty() {
+            groups.push(fields);
+        }
+        rest = &trimmed[end..];
+    }
+    groups
+}
+
+fn find_blank_line(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(nl) = memchr::memchr(b'\n', &bytes[from..]) {
+        let start = from + nl + 1;
+        let mut j = start;
+        while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\r') {
+            j += 1;
+        }
+        if j < bytes.len() && bytes[j] == b'\n' || j == bytes.len() && j > start {
+            return Some(start);
+        }
+        from = start;
+    }
+    None
+}
+
+/// Value of the first field called `name` (ASCII case-insensitive).
+pub fn field<'f>(fields: &'f [Field<'_>], name: &str) -> Option<&'f str> {
+    fields.iter().find(|f| f.name.eq_ignore_ascii_case(name)).map(|f| f.value.as_ref())
+}
+
+/// Extracts the first email address in free text: inside `<...>` if there is
+/// one, else the first `local@domain` token. Returns it without brackets,
+/// surrounding quotes or trailing punctuation.
+pub fn find_address(text: &str) -> Option<&str> {
+    addresses(text).next()
+}
+
+/// Every email address in free text, in order.
+pub fn addresses(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'@', bytes).filter_map(move |at| {
+        let is_local = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b) || b >= 0x80;
+        let is_domain = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_';
+        let mut s = at;
+        while s > 0 && is_local(bytes[s - 1]) {
+            s -= 1;
+        }
+        let mut e = at + 1;
+        while e < bytes.len() && is_domain(bytes[e]) {
+            e += 1;
+        }
+        // A quoted local part: "john doe"@example.org
+        if s == at && at > 0 && bytes[at - 1] == b'"' {
+            let q = text[..at - 1].rfind('"')?;
+            s = q;
+        }
+        while s < at && bytes[s] == b'.' {
+            s += 1;
+        }
+        while e > at + 1 && bytes[e - 1] == b'.' {
+            e -= 1;
+        }
+        if s == at || e <= at + 1 || !text.is_char_boundary(s) || !text[at + 1..e].contains('.') && !text[at + 1..e].eq_ignore_ascii_case("localhost") {
+            return None;
+        }
+        Some(&text[s..e])
+    })
+}
+
+/// Whether `text` is a plausible email address as a whole.
+pub fn is_address(text: &str) -> bool {
+    find_address(text).is_some_and(|a| a.len() == text.len())
+}
+
+/// Lowercases the domain part of an address and strips brackets, quotes and
+/// an `rfc822;` prefix (as in DSN `Final-Recipient` fields).
+pub fn clean_address(text: &str) -> String {
+    let t = text.trim();
+    let t = match t.split_once(';') {
+        Some((ty, rest)) if !ty.contains('@') && !ty.contains('<') => rest.trim(),
+        _ => t,
+    };
+    let addr = find_address(t).unwrap_or(t);
+    let addr = addr.trim_matches(['<', '>', ' ', '\'']);
+    match addr.rsplit_once('@') {
+        Some((local, domain)) => format!("{}@{}", local, domain.to_ascii_lowercase()),
+        None => addr.to_owned(),
+    }
+}
+
+/// The text after the first line that contains `marker`, if any.
+pub fn after_line_with<'t>(text: &'t str, marker: &str) -> Option<&'t str> {
+    let pos = text.find(marker)?;
+    let nl = text[pos..].find('\n').map_or(text.len(), |n| pos + n + 1);
+    Some(&text[nl..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newlines() {
+        assert_eq!(&*normalize_newlines(b"a\r\nb\rc\n"), b"a\nb\nc\n");
+        assert!(matches!(normalize_newlines(b"a\nb"), Cow::Borrowed(_)));
+        assert_eq!(&*normalize_newlines(b"\r\r\n\r"), b"\n\n\n");
+    }
+
+    #[test]
+    fn fields_and_groups() {
+        let dsn = "Reporting-MTA: dns; mx.example.jp\nArrival-Date: Mon,\n  1 Jan 2024\n\nFinal-Recipient: rfc822; a@example.jp\nStatus: 5.1.1\n\n\nFinal-Recipient: rfc822; b@example.jp\n";
+        let g = field_groups(dsn);
+        assert_eq!(g.len(), 3);
+        assert_eq!(field(&g[0], "arrival-date"), Some("Mon, 1 Jan 2024"));
+        assert_eq!(field(&g[2], "Final-Recipient"), Some("rfc822; b@example.jp"));
+    }
+
+    #[test]
+    fn addresses_in_text() {
+        assert_eq!(find_address("550 <user@Example.JP>: User unknown"), Some("user@Example.JP"));
+        assert_eq!(find_address("to user.name+tag@mail.example.co.jp."), Some("user.name+tag@mail.example.co.jp"));
+        assert_eq!(find_address("no address here @ all"), None);
+        assert_eq!(clean_address("rfc822; <User@EXAMPLE.jp>"), "User@example.jp");
+        assert_eq!(addresses("a@x.jp, b@y.jp").count(), 2);
+        assert!(is_address("postmaster@localhost"));
+    }
+}

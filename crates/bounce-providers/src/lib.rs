@@ -1,0 +1,48 @@
+//! Names every provider crate so that the linker keeps them and their
+//! `inventory` registrations (a crate the binary never names may not be
+//! linked at all). Depend on this crate to get every provider.
+
+use bounce_core::{Registry, RegistryError};
+
+// One line per provider crate (kept sorted; `cargo xtask new-provider` adds here).
+// providers-begin
+// providers-end
+
+/// The registry of every provider.
+pub fn registry() -> Result<&'static Registry, RegistryError> {
+    Registry::global()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every folder `crates/bounce-provider-*` is named here and in the
+    /// manifest, and the registry builds (no duplicate ids).
+    #[test]
+    fn every_provider_crate_is_linked() {
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let lib = include_str!("lib.rs");
+        let manifest = include_str!("../Cargo.toml");
+        let mut n = 0;
+        for entry in std::fs::read_dir(crates).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if let Some(id) = name.strip_prefix("bounce-provider-") {
+                n += 1;
+                let ident = name.replace('-', "_");
+                assert!(lib.contains(&format!("use {ident} as _;")), "{name} is not named in bounce-providers/src/lib.rs");
+                assert!(manifest.contains(&format!("{name} = {{ path = \"../{name}\" }}")), "{name} is not a dependency");
+                let registry = super::registry().unwrap();
+                assert!(
+                    registry.providers().iter().any(|p| p.id == id || p.id.starts_with(&format!("{id}-")) || id.starts_with(p.id)),
+                    "no provider registered by {name}"
+                );
+            }
+        }
+        assert_eq!(n, registry_crate_count(lib), "lines in lib.rs and folders differ");
+    }
+
+    fn registry_crate_count(lib: &str) -> usize {
+        lib.lines().filter(|l| l.starts_with("use bounce_provider_")).count()
+    }
+}
