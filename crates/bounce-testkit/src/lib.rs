@@ -1,0 +1,100 @@
+//! Runs fixture emails through a decoder and compares the facts with the
+//! expectations written beside them.
+//!
+//! A fixture is `NAME.eml` with `NAME.json` beside it: a JSON array with one
+//! object per expected fact, holding only the fields to check (any of the
+//! fact's field names, e.g. `recipient`, `reason`, `deliverystatus`,
+//! `replycode`, `hardbounce`, `smtpagent`, `smtpcommand`, `rhost`). An empty
+//! array says the message is no bounce. Every fixture is run three times: as
+//! written, with CRLF line endings and with bare-CR line endings.
+
+use bounce_core::{Decoder, Registry};
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The line-ending variants every fixture is run with.
+pub const VARIANTS: &[(&str, fn(&[u8]) -> Vec<u8>)] = &[("LF", lf), ("CRLF", crlf), ("CR", cr)];
+
+fn lf(b: &[u8]) -> Vec<u8> {
+    bounce_core::text::normalize_newlines(b).into_owned()
+}
+fn crlf(b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len() + b.len() / 40);
+    for &c in lf(b).iter() {
+        if c == b'\n' {
+            out.push(b'\r');
+        }
+        out.push(c);
+    }
+    out
+}
+fn cr(b: &[u8]) -> Vec<u8> {
+    lf(b).into_iter().map(|c| if c == b'\n' { b'\r' } else { c }).collect()
+}
+
+/// The fixtures (`*.eml` with a `*.json` beside) in a folder, sorted.
+/// Panics when there is none: a fixture test that tests nothing must fail.
+pub fn fixtures(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "no fixtures in {}", dir.display());
+    for p in &v {
+        assert!(p.with_extension("json").exists(), "{} has no .json beside it", p.display());
+    }
+    v
+}
+
+/// Checks one fixture with every line-ending variant; returns the problems.
+pub fn check(decoder: &Decoder<'_>, eml: &Path) -> Vec<String> {
+    let raw = std::fs::read(eml).unwrap_or_else(|e| panic!("{}: {e}", eml.display()));
+    let expected: Value = serde_json::from_slice(&std::fs::read(eml.with_extension("json")).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", eml.with_extension("json").display()));
+    let expected = expected.as_array().unwrap_or_else(|| panic!("{}: expected a JSON array", eml.display()));
+    let mut problems = Vec::new();
+    for (name, variant) in VARIANTS {
+        let bytes = variant(&raw);
+        let got = match decoder.decode(&bytes, &eml.display().to_string()) {
+            Ok(d) => d.facts,
+            Err(e) => {
+                problems.push(format!("{} [{name}]: {e}", eml.display()));
+                continue;
+            }
+        };
+        if got.len() != expected.len() {
+            problems.push(format!(
+                "{} [{name}]: {} fact(s), expected {}: {}",
+                eml.display(),
+                got.len(),
+                expected.len(),
+                serde_json::to_string(&got).unwrap()
+            ));
+            continue;
+        }
+        for (g, e) in got.iter().zip(expected) {
+            let g = serde_json::to_value(g).unwrap();
+            for (k, v) in e.as_object().expect("each expected fact is an object") {
+                if g.get(k) != Some(v) {
+                    let mut msg = String::new();
+                    let _ = write!(msg, "{} [{name}]: {k} is {}, expected {v}", eml.display(), g.get(k).unwrap_or(&Value::Null));
+                    let _ = write!(msg, " (diagnosticcode: {}, evidence: {})", g["diagnosticcode"], g["evidence"]);
+                    problems.push(msg);
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Checks every fixture of `dir` with the registry of providers linked into
+/// the calling test binary, and panics with all problems at once.
+pub fn check_dir(dir: &Path) {
+    let registry = Registry::global().expect("registry");
+    let decoder = Decoder::new(registry);
+    let problems: Vec<String> = fixtures(dir).iter().flat_map(|f| check(&decoder, f)).collect();
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
