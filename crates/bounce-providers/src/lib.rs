@@ -6,6 +6,13 @@ use bounce_core::{Registry, RegistryError};
 
 // One line per provider crate (kept sorted; `cargo xtask new-provider` adds here).
 // providers-begin
+use bounce_provider_exim as _;
+use bounce_provider_jwh as _;
+use bounce_provider_ocn as _;
+use bounce_provider_postfix as _;
+use bounce_provider_sendmail as _;
+use bounce_provider_softbank as _;
+use bounce_provider_v5sendmail as _;
 // providers-end
 
 /// The registry of every provider.

@@ -6,7 +6,9 @@
 //! through [`crate::Provider::phrases`], and the registry builds one
 //! [`Classifier`] from both, once.
 
+mod decide;
 mod phrases;
+mod status;
 
 use crate::reason::Reason;
 use crate::smtp::{Command, ReplyCode, Status};

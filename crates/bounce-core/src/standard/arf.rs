@@ -7,6 +7,9 @@ use crate::mail::{Mail, Original};
 use crate::reason::Reason;
 use crate::text::{self, field};
 
+/// The recipient Sisimai reports when a feedback report names none.
+pub const UNDISCLOSED: &str = "undisclosed-recipient-in-headers@libsisimai.org.invalid";
+
 /// Decodes a feedback report.
 pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     let fb = mail.feedback()?;
@@ -14,15 +17,15 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     let kind = field(&fields, "Feedback-Type").unwrap_or("other").to_ascii_lowercase();
     let mut rcpts: Vec<String> = fields
         .iter()
-        .filter(|f| f.name.eq_ignore_ascii_case("Original-Rcpt-To") || f.name.eq_ignore_ascii_case("Removal-Recipient"))
+        .filter(|f| f.name.eq_ignore_ascii_case("Original-Rcpt-To"))
         .map(|f| text::clean_address(&f.value))
         .filter(|a| a.contains('@'))
         .collect();
     if rcpts.is_empty() {
         let to = mail.original_headers().map(Original::from_headers).map(|o| o.to).unwrap_or_default();
-        if to.contains('@') {
-            rcpts.push(to);
-        }
+        // Reports that hide the recipient get Sisimai's placeholder, so that
+        // a complaint is never dropped for want of an address.
+        rcpts.push(if to.contains('@') { to } else { UNDISCLOSED.to_owned() });
     }
     let date = field(&fields, "Arrival-Date").or_else(|| field(&fields, "Received-Date")).unwrap_or("").to_owned();
     let recipients = rcpts

@@ -8,6 +8,7 @@ use crate::reason::Reason;
 
 const SUBJECT_MARKS: &[&str] = &[
     "auto:",
+    "auto reply",
     "auto response",
     "automatic reply",
     "autoreply",
@@ -44,7 +45,8 @@ fn is_auto_reply(mail: &Mail<'_>) -> bool {
             return true;
         }
     }
-    if mail.header("X-Autoreply").is_some() || mail.header("X-Autorespond").is_some() || mail.header("X-Mail-Autoreply").is_some() {
+    if mail.header("X-Apple-Action").is_some_and(|v| v.eq_ignore_ascii_case("vacation"))
+        || mail.header("X-Autoreply").is_some() || mail.header("X-Autorespond").is_some() || mail.header("X-Mail-Autoreply").is_some() {
         return true;
     }
     if let Some(p) = mail.header("Precedence") {

@@ -1,0 +1,68 @@
+//! Benchmarks of the dispatch loop: a realistic mix, each provider's best
+//! case, mail that is no bounce (the worst case), the prefilter alone, and
+//! end-to-end decoding of one message to JSON.
+
+use bounce_benches::{not_a_bounce, samples};
+use bounce_core::{Decoder, Mail};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::collections::BTreeMap;
+use std::hint::black_box;
+
+fn dispatch(c: &mut Criterion) {
+    let registry = bounce_providers::registry().unwrap();
+    let decoder = Decoder::new(registry);
+    let samples = samples();
+    let total: usize = samples.iter().map(|s| s.bytes.len()).sum();
+
+    let mut group = c.benchmark_group("dispatch");
+    group.throughput(Throughput::Bytes(total as u64));
+    group.bench_function("mix", |b| {
+        b.iter(|| {
+            for s in &samples {
+                let _ = black_box(decoder.decode(&s.bytes, "bench"));
+            }
+        })
+    });
+    let plain = not_a_bounce();
+    group.throughput(Throughput::Bytes(plain.len() as u64));
+    group.bench_function("not-a-bounce", |b| b.iter(|| decoder.decode(black_box(&plain), "bench")));
+    group.bench_function("prefilter-only", |b| {
+        let mail = Mail::parse(&plain).unwrap();
+        b.iter(|| decoder.candidates(black_box(&mail)))
+    });
+    group.finish();
+
+    // Best case per provider: its first fixture.
+    let mut by_provider: BTreeMap<String, &[u8]> = BTreeMap::new();
+    for s in &samples {
+        if let Ok(d) = decoder.decode(&s.bytes, "bench") {
+            if let Some(id) = d.decoder {
+                by_provider.entry(id.to_owned()).or_insert(&s.bytes);
+            }
+        }
+    }
+    let mut group = c.benchmark_group("provider");
+    for (id, bytes) in &by_provider {
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(id), bytes, |b, bytes| {
+            b.iter(|| decoder.decode(black_box(bytes), "bench"))
+        });
+    }
+    group.finish();
+
+    let example = std::fs::read(bounce_benches::root().join("examples/postfix-user-unknown.eml")).unwrap();
+    c.bench_function("end-to-end/one-message-to-json", |b| {
+        let mut out = Vec::with_capacity(4096);
+        b.iter(|| {
+            out.clear();
+            for f in decoder.decode(black_box(&example), "bench").unwrap().facts {
+                serde_json::to_writer(&mut out, &f).unwrap();
+                out.push(b'\n');
+            }
+            black_box(out.len())
+        })
+    });
+}
+
+criterion_group!(benches, dispatch);
+criterion_main!(benches);
