@@ -25,7 +25,9 @@ fn dispatch(c: &mut Criterion) {
     });
     let plain = not_a_bounce();
     group.throughput(Throughput::Bytes(plain.len() as u64));
-    group.bench_function("not-a-bounce", |b| b.iter(|| decoder.decode(black_box(&plain), "bench")));
+    group.bench_function("not-a-bounce", |b| {
+        b.iter(|| decoder.decode(black_box(&plain), "bench"))
+    });
     group.bench_function("prefilter-only", |b| {
         let mail = Mail::parse(&plain).unwrap();
         b.iter(|| decoder.candidates(black_box(&mail)))
@@ -50,7 +52,8 @@ fn dispatch(c: &mut Criterion) {
     }
     group.finish();
 
-    let example = std::fs::read(bounce_benches::root().join("examples/postfix-user-unknown.eml")).unwrap();
+    let example =
+        std::fs::read(bounce_benches::root().join("examples/postfix-user-unknown.eml")).unwrap();
     c.bench_function("end-to-end/one-message-to-json", |b| {
         let mut out = Vec::with_capacity(4096);
         b.iter(|| {

@@ -13,7 +13,10 @@ pub struct Sample {
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// Every `.eml` under `examples/` and `crates/*/tests/fixtures/`, sorted.
@@ -26,12 +29,22 @@ pub fn samples() -> Vec<Sample> {
         }
     }
     paths.sort();
-    paths.into_iter().map(|p| Sample { bytes: std::fs::read(&p).unwrap(), path: p }).collect()
+    paths
+        .into_iter()
+        .map(|p| Sample {
+            bytes: std::fs::read(&p).unwrap(),
+            path: p,
+        })
+        .collect()
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     if let Ok(rd) = std::fs::read_dir(dir) {
-        out.extend(rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")));
+        out.extend(
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "eml")),
+        );
     }
 }
 

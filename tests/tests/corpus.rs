@@ -20,8 +20,16 @@ fn every_corpus_email_in_every_line_ending() {
         let bytes = std::fs::read(entry.path()).unwrap();
         let mut seen: Vec<Vec<(String, String, String)>> = Vec::new();
         for (_, variant) in bounce_testkit::VARIANTS {
-            let facts = decoder.decode(&variant(&bytes), "x").map(|d| d.facts).unwrap_or_default();
-            seen.push(facts.into_iter().map(|f| (f.recipient, f.reason.to_string(), f.deliverystatus)).collect());
+            let facts = decoder
+                .decode(&variant(&bytes), "x")
+                .map(|d| d.facts)
+                .unwrap_or_default();
+            seen.push(
+                facts
+                    .into_iter()
+                    .map(|f| (f.recipient, f.reason.to_string(), f.deliverystatus))
+                    .collect(),
+            );
         }
         if seen[0] != seen[1] || seen[0] != seen[2] {
             differ.push(format!("{}: {:?}", entry.path().display(), seen));
@@ -29,12 +37,20 @@ fn every_corpus_email_in_every_line_ending() {
         n += 1;
     }
     assert!(n >= 400, "only {n} corpus emails");
-    assert!(differ.is_empty(), "line endings change the result of {} email(s):\n{}", differ.len(), differ.join("\n"));
+    assert!(
+        differ.is_empty(),
+        "line endings change the result of {} email(s):\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
 }
 
 #[test]
 fn labels_are_readable() {
-    let Some(corpus) = bounce_tests::corpus() else { return };
-    let labels: Value = serde_json::from_slice(&std::fs::read(corpus.join("labels.json")).unwrap()).unwrap();
+    let Some(corpus) = bounce_tests::corpus() else {
+        return;
+    };
+    let labels: Value =
+        serde_json::from_slice(&std::fs::read(corpus.join("labels.json")).unwrap()).unwrap();
     assert!(labels["samples"].as_array().unwrap().len() >= 400);
 }

@@ -37,7 +37,10 @@ fn main() -> ExitCode {
 type Result<T = ()> = std::result::Result<T, String>;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result {
@@ -57,16 +60,46 @@ fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result {
 
 fn ci(skip_tests: bool) -> Result {
     run("cargo", &["fmt", "--all", "--check"], &[])?;
-    run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
     if !skip_tests {
         run("cargo", &["test", "--workspace"], &[])?;
     }
-    run("cargo", &["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
-    run("cargo", &["bench", "-p", "bounce-benches", "--", "--test"], &[])?;
+    run(
+        "cargo",
+        &["doc", "--workspace", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    run(
+        "cargo",
+        &["bench", "-p", "bounce-benches", "--", "--test"],
+        &[],
+    )?;
     run("cargo", &["build", "--release", "-p", "bounce-cli"], &[])?;
     let judge = root().join("../shared/tools/score");
     if judge.exists() {
-        run(judge.to_str().unwrap(), &["--bin", "target/release/bounce", "--show", "30", "--min", MIN_SCORE], &[])?;
+        run(
+            judge.to_str().unwrap(),
+            &[
+                "--bin",
+                "target/release/bounce",
+                "--show",
+                "30",
+                "--min",
+                MIN_SCORE,
+            ],
+            &[],
+        )?;
     } else {
         eprintln!("xtask: ../shared/tools/score not found, judge skipped");
     }
@@ -94,11 +127,25 @@ fn bench(extra: &[String]) -> Result {
 }
 
 fn new_provider(args: &[String]) -> Result {
-    let id = args.first().ok_or("new-provider needs an ID")?.to_ascii_lowercase();
-    if !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') || id.is_empty() {
-        return Err(format!("{id:?}: an id is lowercase letters, digits and '-'"));
+    let id = args
+        .first()
+        .ok_or("new-provider needs an ID")?
+        .to_ascii_lowercase();
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        || id.is_empty()
+    {
+        return Err(format!(
+            "{id:?}: an id is lowercase letters, digits and '-'"
+        ));
     }
-    let kind = match args.iter().position(|a| a == "--kind").and_then(|i| args.get(i + 1)).map(String::as_str) {
+    let kind = match args
+        .iter()
+        .position(|a| a == "--kind")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+    {
         None | Some("mta") => "Mta",
         Some("service") => "Service",
         Some("gateway") => "Gateway",
@@ -112,7 +159,10 @@ fn new_provider(args: &[String]) -> Result {
     if dir.exists() {
         return Err(format!("{} already exists", dir.display()));
     }
-    let ty: String = id.split('-').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect();
+    let ty: String = id
+        .split('-')
+        .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+        .collect();
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(dir.join("tests/fixtures")).map_err(|e| e.to_string())?;
     write(&dir.join("Cargo.toml"), &format!(
@@ -128,9 +178,22 @@ fn new_provider(args: &[String]) -> Result {
         "//! Every fixture of this provider (tests/fixtures/NAME.eml with NAME.json),\n//! run with LF, CRLF and bare-CR line endings.\n\nuse {ident} as _;\n\n#[test]\nfn fixtures() {{\n    bounce_testkit::check_dir(&std::path::Path::new(env!(\"CARGO_MANIFEST_DIR\")).join(\"tests/fixtures\"));\n}}\n"
     ))?;
     write(&dir.join("tests/fixtures/README.md"), "Put NAME.eml (a complete bounce written by us) and NAME.json (the expected facts: a JSON array\nof objects holding the fields to check) here. The fixture test fails until there is one.\n")?;
-    insert_between(&root().join("crates/bounce-providers/Cargo.toml"), "# providers-begin", "# providers-end", &format!("{name} = {{ path = \"../{name}\" }}"))?;
-    insert_between(&root().join("crates/bounce-providers/src/lib.rs"), "// providers-begin", "// providers-end", &format!("use {ident} as _;"))?;
-    eprintln!("created {} and linked it into bounce-providers; fill in the FIXMEs and tests/fixtures", dir.display());
+    insert_between(
+        &root().join("crates/bounce-providers/Cargo.toml"),
+        "# providers-begin",
+        "# providers-end",
+        &format!("{name} = {{ path = \"../{name}\" }}"),
+    )?;
+    insert_between(
+        &root().join("crates/bounce-providers/src/lib.rs"),
+        "// providers-begin",
+        "// providers-end",
+        &format!("use {ident} as _;"),
+    )?;
+    eprintln!(
+        "created {} and linked it into bounce-providers; fill in the FIXMEs and tests/fixtures",
+        dir.display()
+    );
     Ok(())
 }
 
@@ -141,8 +204,12 @@ fn write(path: &Path, text: &str) -> Result {
 /// Adds `line` to the sorted block between two marker lines.
 fn insert_between(path: &Path, begin: &str, end: &str, line: &str) -> Result {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let (head, rest) = text.split_once(&format!("{begin}\n")).ok_or(format!("{}: no {begin}", path.display()))?;
-    let (block, tail) = rest.split_once(end).ok_or(format!("{}: no {end}", path.display()))?;
+    let (head, rest) = text
+        .split_once(&format!("{begin}\n"))
+        .ok_or(format!("{}: no {begin}", path.display()))?;
+    let (block, tail) = rest
+        .split_once(end)
+        .ok_or(format!("{}: no {end}", path.display()))?;
     let mut lines: Vec<&str> = block.lines().filter(|l| !l.trim().is_empty()).collect();
     if !lines.contains(&line) {
         lines.push(line);

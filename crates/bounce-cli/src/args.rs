@@ -6,7 +6,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// message, the SMTP and enhanced status codes, the reason, and whether the
 /// address should be dropped.
 #[derive(Debug, Parser)]
-#[command(name = "bounce", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "bounce",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -26,7 +26,8 @@ impl fmt::Display for Account {
             "{} message(s) read: {} bounce(s), {} not a bounce, {} failed; {} fact(s)",
             self.messages,
             self.bounces,
-            self.messages.saturating_sub(self.bounces + self.failed.len()),
+            self.messages
+                .saturating_sub(self.bounces + self.failed.len()),
             self.failed.len(),
             self.facts
         )
@@ -41,8 +42,10 @@ pub fn run(
     mut each: impl FnMut(&Decoded) -> anyhow::Result<()>,
 ) -> anyhow::Result<Account> {
     let registry = bounce_providers::registry()?;
-    let decoder = Decoder::new(registry)
-        .with_limits(Limits { max_message_bytes: limits.max_message_size, max_recipients: limits.max_recipients });
+    let decoder = Decoder::new(registry).with_limits(Limits {
+        max_message_bytes: limits.max_message_size,
+        max_recipients: limits.max_recipients,
+    });
     let mut account = Account::default();
     for item in Inputs::new(paths, limits.max_message_size) {
         match item {

@@ -57,7 +57,11 @@ fn report(account: &batch::Account, quiet: bool) -> anyhow::Result<ExitCode> {
     if !quiet && (account.messages > 1 || !account.failed.is_empty()) {
         writeln!(err, "bounce: {account}")?;
     }
-    Ok(if account.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if account.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn providers() -> anyhow::Result<ExitCode> {

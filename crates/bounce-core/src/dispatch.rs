@@ -27,7 +27,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_message_bytes: 64 << 20, max_recipients: 100_000 }
+        Limits {
+            max_message_bytes: 64 << 20,
+            max_recipients: 100_000,
+        }
     }
 }
 
@@ -72,7 +75,10 @@ pub struct Decoder<'r> {
 impl<'r> Decoder<'r> {
     /// A decoder over `registry` with default limits.
     pub fn new(registry: &'r Registry) -> Decoder<'r> {
-        Decoder { registry, limits: Limits::default() }
+        Decoder {
+            registry,
+            limits: Limits::default(),
+        }
     }
 
     /// The same decoder with other limits.
@@ -92,7 +98,10 @@ impl<'r> Decoder<'r> {
             return Err(DecodeError::Empty);
         }
         if bytes.len() > self.limits.max_message_bytes {
-            return Err(DecodeError::TooLarge { size: bytes.len(), limit: self.limits.max_message_bytes });
+            return Err(DecodeError::TooLarge {
+                size: bytes.len(),
+                limit: self.limits.max_message_bytes,
+            });
         }
         let normalized = text::normalize_newlines(bytes);
         let mail = Mail::parse(&normalized).ok_or(DecodeError::NotAMessage)?;
@@ -105,10 +114,17 @@ impl<'r> Decoder<'r> {
         let Some((decoder, mut report)) = self.first_report(mail, &candidates) else {
             return Decoded::default();
         };
-        let truncated = report.recipients.len().saturating_sub(self.limits.max_recipients);
+        let truncated = report
+            .recipients
+            .len()
+            .saturating_sub(self.limits.max_recipients);
         report.recipients.truncate(self.limits.max_recipients);
         let facts = self.finish(mail, decoder, report, &candidates, origin);
-        Decoded { facts, decoder: Some(decoder), truncated }
+        Decoded {
+            facts,
+            decoder: Some(decoder),
+            truncated,
+        }
     }
 
     /// The providers whose fingerprints occur in the headers or the start of
@@ -126,7 +142,11 @@ impl<'r> Decoder<'r> {
         ])
     }
 
-    fn first_report(&self, mail: &Mail<'_>, candidates: &Candidates) -> Option<(&'static str, Report)> {
+    fn first_report(
+        &self,
+        mail: &Mail<'_>,
+        candidates: &Candidates,
+    ) -> Option<(&'static str, Report)> {
         let providers = self.registry.providers();
         for i in candidates.iter() {
             let p = providers[i];
@@ -139,13 +159,27 @@ impl<'r> Decoder<'r> {
                 }
             }
         }
-        STANDARD.iter().find_map(|(id, f)| f(mail).filter(|r| !r.recipients.is_empty()).map(|r| (*id, r)))
+        STANDARD.iter().find_map(|(id, f)| {
+            f(mail)
+                .filter(|r| !r.recipients.is_empty())
+                .map(|r| (*id, r))
+        })
     }
 
-    fn finish(&self, mail: &Mail<'_>, decoder: &'static str, report: Report, candidates: &Candidates, origin: &str) -> Vec<Fact> {
+    fn finish(
+        &self,
+        mail: &Mail<'_>,
+        decoder: &'static str,
+        report: Report,
+        candidates: &Candidates,
+        origin: &str,
+    ) -> Vec<Fact> {
         let original = match report.original.as_deref() {
             Some(inline) => Original::from_headers(inline),
-            None => mail.original_headers().map(Original::from_headers).unwrap_or_default(),
+            None => mail
+                .original_headers()
+                .map(Original::from_headers)
+                .unwrap_or_default(),
         };
         let addresser = if original.from.contains('@') {
             text::clean_address(&original.from)
@@ -159,8 +193,11 @@ impl<'r> Decoder<'r> {
             if !recipient.contains('@') {
                 continue;
             }
-            let (ts, tz) = parse_date(&draft.date).or_else(|| bounce_date.clone()).unwrap_or((0, String::new()));
-            let (reason, status, reply, command, evidence) = self.decide(&draft, decoder, candidates, &recipient);
+            let (ts, tz) = parse_date(&draft.date)
+                .or_else(|| bounce_date.clone())
+                .unwrap_or((0, String::new()));
+            let (reason, status, reply, command, evidence) =
+                self.decide(&draft, decoder, candidates, &recipient);
             let action = normalize_action(&draft.action);
             let hardbounce = action != "delayed" && reason.is_hard(status.as_ref());
             let destination = domain_of(&recipient);
@@ -203,18 +240,31 @@ impl<'r> Decoder<'r> {
         decoder: &'static str,
         candidates: &Candidates,
         recipient: &str,
-    ) -> (Reason, Option<Status>, Option<ReplyCode>, Option<Command>, Evidence) {
+    ) -> (
+        Reason,
+        Option<Status>,
+        Option<ReplyCode>,
+        Option<Command>,
+        Evidence,
+    ) {
         let in_text = Status::find(&draft.diagnosis);
         let status = match (draft.status, in_text) {
-            (Some(s), Some(t)) if s.is_generic() && t.class() == s.class() && !t.is_generic() => Some(t),
+            (Some(s), Some(t)) if s.is_generic() && t.class() == s.class() && !t.is_generic() => {
+                Some(t)
+            }
             (Some(s), _) => Some(s),
             (None, t) => t,
         };
-        let reply = draft.replycode.or_else(|| ReplyCode::find(&draft.diagnosis));
+        let reply = draft
+            .replycode
+            .or_else(|| ReplyCode::find(&draft.diagnosis));
         let (reply, status) = reconcile(reply, status);
         let command = draft.command.or_else(|| Command::find(&draft.diagnosis));
         let action = draft.action.to_ascii_lowercase();
-        let mut evidence = Evidence { decoder: decoder.to_owned(), ..Evidence::default() };
+        let mut evidence = Evidence {
+            decoder: decoder.to_owned(),
+            ..Evidence::default()
+        };
 
         if matches!(action.as_str(), "delivered" | "relayed" | "expanded") {
             evidence.reason = format!("action:{action}");
@@ -222,7 +272,11 @@ impl<'r> Decoder<'r> {
         }
         // A remote-host rule that knows the refusing server (or, failing a
         // host, the recipient's domain) speaks first.
-        let host_of_rule = if draft.rhost.is_empty() { domain_of(recipient) } else { draft.rhost.clone() };
+        let host_of_rule = if draft.rhost.is_empty() {
+            domain_of(recipient)
+        } else {
+            draft.rhost.clone()
+        };
         let providers = self.registry.providers();
         let mut refined = draft.clone();
         refined.status = status;
@@ -240,8 +294,15 @@ impl<'r> Decoder<'r> {
                 }
             }
         }
-        if let Some(r) = draft.reason.filter(|r| !matches!(r, Reason::Undefined | Reason::OnHold)) {
-            evidence.reason = if draft.rule.is_empty() { format!("decoder:{decoder}") } else { draft.rule.to_owned() };
+        if let Some(r) = draft
+            .reason
+            .filter(|r| !matches!(r, Reason::Undefined | Reason::OnHold))
+        {
+            evidence.reason = if draft.rule.is_empty() {
+                format!("decoder:{decoder}")
+            } else {
+                draft.rule.to_owned()
+            };
             return (r, status, reply, command, evidence);
         }
         let verdict = self.registry.classifier().classify(&Clue {
@@ -264,7 +325,13 @@ fn pseudo_status(reason: Reason, reply: Option<ReplyCode>, action: &str) -> Opti
     let class = match reply {
         Some(r) if r.class() != 2 => r.class(),
         _ if action == "delayed" => 4,
-        _ if matches!(reason, Reason::Undefined | Reason::Vacation | Reason::Feedback | Reason::Delivered) => return None,
+        _ if matches!(
+            reason,
+            Reason::Undefined | Reason::Vacation | Reason::Feedback | Reason::Delivered
+        ) =>
+        {
+            return None
+        }
         _ => 5,
     };
     let detail = match reason {

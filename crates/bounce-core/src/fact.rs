@@ -45,7 +45,10 @@ pub struct Draft {
 impl Draft {
     /// A draft for `recipient`.
     pub fn new(recipient: impl Into<String>) -> Draft {
-        Draft { recipient: recipient.into(), ..Draft::default() }
+        Draft {
+            recipient: recipient.into(),
+            ..Draft::default()
+        }
     }
 }
 
@@ -63,7 +66,10 @@ pub struct Report {
 impl Report {
     /// A report of these recipients.
     pub fn new(recipients: Vec<Draft>) -> Report {
-        Report { recipients, original: None }
+        Report {
+            recipients,
+            original: None,
+        }
     }
 }
 
@@ -148,7 +154,9 @@ pub fn token(addresser: &str, recipient: &str, timestamp: i64) -> String {
 
 /// The domain part of an address, lowercased.
 pub fn domain_of(addr: &str) -> String {
-    addr.rsplit_once('@').map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase()).unwrap_or_default()
+    addr.rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -168,10 +176,30 @@ mod tests {
     fn fields_serialise_under_sisimai_names() {
         let v = serde_json::to_value(Fact::default()).unwrap();
         for key in [
-            "action", "addresser", "alias", "deliverystatus", "destination", "diagnosticcode", "diagnostictype",
-            "feedbacktype", "hardbounce", "lhost", "listid", "messageid", "origin", "reason", "recipient",
-            "replycode", "rhost", "senderdomain", "smtpagent", "smtpcommand", "subject", "timestamp",
-            "timezoneoffset", "token",
+            "action",
+            "addresser",
+            "alias",
+            "deliverystatus",
+            "destination",
+            "diagnosticcode",
+            "diagnostictype",
+            "feedbacktype",
+            "hardbounce",
+            "lhost",
+            "listid",
+            "messageid",
+            "origin",
+            "reason",
+            "recipient",
+            "replycode",
+            "rhost",
+            "senderdomain",
+            "smtpagent",
+            "smtpcommand",
+            "subject",
+            "timestamp",
+            "timezoneoffset",
+            "token",
         ] {
             assert!(v.get(key).is_some(), "{key} missing");
         }

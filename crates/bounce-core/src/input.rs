@@ -64,26 +64,45 @@ pub struct Inputs {
 
 enum Source {
     Stream(Mbox<Box<dyn BufRead + Send>>),
-    Tree { root: String, walk: walkdir::IntoIter },
+    Tree {
+        root: String,
+        walk: walkdir::IntoIter,
+    },
 }
 
 impl Inputs {
     /// Messages of these paths; none means standard input.
     pub fn new(paths: Vec<String>, max_message_bytes: usize) -> Inputs {
-        let paths = if paths.is_empty() { vec!["-".to_owned()] } else { paths };
-        Inputs { pending: paths.into_iter(), stack: Vec::new(), max_message_bytes }
+        let paths = if paths.is_empty() {
+            vec!["-".to_owned()]
+        } else {
+            paths
+        };
+        Inputs {
+            pending: paths.into_iter(),
+            stack: Vec::new(),
+            max_message_bytes,
+        }
     }
 
     /// Opens a path given on the command line; an error item if it cannot be.
     fn open(&mut self, path: String) -> Option<Item> {
         if path == "-" {
-            let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, io::stdin()));
-            self.stack.push(Source::Stream(Mbox::new(reader, path, self.max_message_bytes)));
+            let reader: Box<dyn BufRead + Send> =
+                Box::new(BufReader::with_capacity(1 << 16, io::stdin()));
+            self.stack.push(Source::Stream(Mbox::new(
+                reader,
+                path,
+                self.max_message_bytes,
+            )));
             return None;
         }
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => {
-                let walk = walkdir::WalkDir::new(&path).follow_links(true).sort_by_file_name().into_iter();
+                let walk = walkdir::WalkDir::new(&path)
+                    .follow_links(true)
+                    .sort_by_file_name()
+                    .into_iter();
                 self.stack.push(Source::Tree { root: path, walk });
                 None
             }
@@ -96,8 +115,13 @@ impl Inputs {
     fn open_file(&mut self, path: &Path, origin: String) -> Option<Item> {
         match File::open(path) {
             Ok(f) => {
-                let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, f));
-                self.stack.push(Source::Stream(Mbox::new(reader, origin, self.max_message_bytes)));
+                let reader: Box<dyn BufRead + Send> =
+                    Box::new(BufReader::with_capacity(1 << 16, f));
+                self.stack.push(Source::Stream(Mbox::new(
+                    reader,
+                    origin,
+                    self.max_message_bytes,
+                )));
                 None
             }
             Err(e) => Some(failed(&origin, e.into())),
@@ -127,7 +151,9 @@ impl Iterator for Inputs {
                         }
                     }
                     Some(Err(e)) => {
-                        let path = e.path().map_or_else(|| root.clone(), |p| p.to_string_lossy().into_owned());
+                        let path = e
+                            .path()
+                            .map_or_else(|| root.clone(), |p| p.to_string_lossy().into_owned());
                         let msg = match e.io_error() {
                             Some(io) if e.loop_ancestor().is_none() => io.to_string(),
                             _ => e.to_string(),
@@ -150,7 +176,10 @@ impl Iterator for Inputs {
 }
 
 fn failed(path: &str, kind: InputErrorKind) -> Item {
-    Item::Failed(InputError { path: path.to_owned(), kind })
+    Item::Failed(InputError {
+        path: path.to_owned(),
+        kind,
+    })
 }
 
 /// Splits a stream into messages. A stream that begins with an mbox `From `
@@ -170,7 +199,16 @@ pub struct Mbox<R> {
 impl<R: BufRead> Mbox<R> {
     /// Reads messages from `reader`, each at most `limit` bytes.
     pub fn new(reader: R, origin: String, limit: usize) -> Mbox<R> {
-        Mbox { reader, origin, limit, line: Vec::new(), started: false, is_mbox: false, done: false, index: 0 }
+        Mbox {
+            reader,
+            origin,
+            limit,
+            line: Vec::new(),
+            started: false,
+            is_mbox: false,
+            done: false,
+            index: 0,
+        }
     }
 
     fn read_line(&mut self) -> io::Result<bool> {
@@ -193,7 +231,10 @@ impl<R: BufRead> Iterator for Mbox<R> {
                 Ok(false) => {
                     self.done = true;
                     // An empty file is still an input: say so rather than drop it.
-                    return Some(Item::Message { origin: self.origin.clone(), bytes: Vec::new() });
+                    return Some(Item::Message {
+                        origin: self.origin.clone(),
+                        bytes: Vec::new(),
+                    });
                 }
                 Err(e) => {
                     self.done = true;
@@ -233,7 +274,11 @@ impl<R: BufRead> Iterator for Mbox<R> {
             prev_blank = self.line == b"\n" || self.line == b"\r\n";
             lines += 1;
             if !too_large {
-                let line: &[u8] = if self.is_mbox && is_quoted_from(&self.line) { &self.line[1..] } else { &self.line };
+                let line: &[u8] = if self.is_mbox && is_quoted_from(&self.line) {
+                    &self.line[1..]
+                } else {
+                    &self.line
+                };
                 if msg.len() + line.len() > self.limit {
                     too_large = true;
                     msg = Vec::new();
@@ -253,7 +298,13 @@ impl<R: BufRead> Iterator for Mbox<R> {
             }
         }
         if too_large {
-            return Some(failed(&self.origin, InputErrorKind::TooLarge { index: self.index, limit: self.limit }));
+            return Some(failed(
+                &self.origin,
+                InputErrorKind::TooLarge {
+                    index: self.index,
+                    limit: self.limit,
+                },
+            ));
         }
         if self.is_mbox {
             // The blank line before a separator belongs to the mbox, not the message.
@@ -261,7 +312,10 @@ impl<R: BufRead> Iterator for Mbox<R> {
                 msg.pop();
             }
         }
-        Some(Item::Message { origin: self.origin.clone(), bytes: msg })
+        Some(Item::Message {
+            origin: self.origin.clone(),
+            bytes: msg,
+        })
     }
 }
 
@@ -280,12 +334,16 @@ mod tests {
     use super::*;
 
     fn split(data: &str) -> Vec<String> {
-        Mbox::new(io::Cursor::new(data.as_bytes().to_vec()), "t".into(), 1 << 20)
-            .map(|i| match i {
-                Item::Message { bytes, .. } => String::from_utf8(bytes).unwrap(),
-                Item::Failed(e) => format!("ERR {e}"),
-            })
-            .collect()
+        Mbox::new(
+            io::Cursor::new(data.as_bytes().to_vec()),
+            "t".into(),
+            1 << 20,
+        )
+        .map(|i| match i {
+            Item::Message { bytes, .. } => String::from_utf8(bytes).unwrap(),
+            Item::Failed(e) => format!("ERR {e}"),
+        })
+        .collect()
     }
 
     #[test]
@@ -296,14 +354,27 @@ mod tests {
 
     #[test]
     fn plain_file_is_one_message() {
-        assert_eq!(split("Subject: x\n\nFrom here on\n"), ["Subject: x\n\nFrom here on\n"]);
+        assert_eq!(
+            split("Subject: x\n\nFrom here on\n"),
+            ["Subject: x\n\nFrom here on\n"]
+        );
     }
 
     #[test]
     fn oversized_message_is_reported_and_the_rest_read() {
-        let data = format!("From a\nSubject: 1\n\n{}\n\nFrom b\nSubject: 2\n\nok\n", "x".repeat(100));
-        let items: Vec<Item> = Mbox::new(io::Cursor::new(data.into_bytes()), "t".into(), 50).collect();
-        assert!(matches!(&items[0], Item::Failed(InputError { kind: InputErrorKind::TooLarge { index: 1, .. }, .. })));
+        let data = format!(
+            "From a\nSubject: 1\n\n{}\n\nFrom b\nSubject: 2\n\nok\n",
+            "x".repeat(100)
+        );
+        let items: Vec<Item> =
+            Mbox::new(io::Cursor::new(data.into_bytes()), "t".into(), 50).collect();
+        assert!(matches!(
+            &items[0],
+            Item::Failed(InputError {
+                kind: InputErrorKind::TooLarge { index: 1, .. },
+                ..
+            })
+        ));
         assert!(matches!(&items[1], Item::Message { bytes, .. } if bytes == b"Subject: 2\n\nok\n"));
     }
 

@@ -60,11 +60,15 @@ impl<'a> Mail<'a> {
                             mail.original = Some(normalize_text(Cow::Owned(t.to_string())));
                         }
                     }
-                    "message/delivery-status" | "message/global-delivery-status" | "text/delivery-status" => {
-                        mail.dsn.get_or_insert_with(|| normalize_text(Cow::Borrowed(t)).into_owned());
+                    "message/delivery-status"
+                    | "message/global-delivery-status"
+                    | "text/delivery-status" => {
+                        mail.dsn
+                            .get_or_insert_with(|| normalize_text(Cow::Borrowed(t)).into_owned());
                     }
                     "message/feedback-report" => {
-                        mail.feedback.get_or_insert_with(|| normalize_text(Cow::Borrowed(t)).into_owned());
+                        mail.feedback
+                            .get_or_insert_with(|| normalize_text(Cow::Borrowed(t)).into_owned());
                     }
                     _ => push_text(&mut mail.body, t),
                 },
@@ -86,7 +90,10 @@ impl<'a> Mail<'a> {
                                 mail.feedback = Some(lossy());
                             }
                         }
-                        "text/rfc822-headers" | "message/rfc822-headers" | "message/rfc822" | "message/global-headers" => {
+                        "text/rfc822-headers"
+                        | "message/rfc822-headers"
+                        | "message/rfc822"
+                        | "message/global-headers" => {
                             if mail.original.is_none() {
                                 mail.original = Some(Cow::Owned(lossy()));
                             }
@@ -97,8 +104,13 @@ impl<'a> Mail<'a> {
                 PartType::Message(inner) => {
                     if mail.original.is_none() {
                         let raw = inner.raw_message();
-                        let end = inner.parts.first().map_or(raw.len(), |p| (p.offset_body as usize).min(raw.len()));
-                        mail.original = Some(Cow::Owned(String::from_utf8_lossy(&raw[..end]).into_owned()));
+                        let end = inner
+                            .parts
+                            .first()
+                            .map_or(raw.len(), |p| (p.offset_body as usize).min(raw.len()));
+                        mail.original = Some(Cow::Owned(
+                            String::from_utf8_lossy(&raw[..end]).into_owned(),
+                        ));
                     }
                 }
             }
@@ -155,13 +167,20 @@ impl<'a> Mail<'a> {
 
     /// The `report-type` parameter of a multipart/report message.
     pub fn report_type(&self) -> Option<&str> {
-        self.msg.as_ref()?.parts.first()?.content_type()?.attribute("report-type")
+        self.msg
+            .as_ref()?
+            .parts
+            .first()?
+            .content_type()?
+            .attribute("report-type")
     }
 
     /// The raw value of the first top-level header called `name`
     /// (case-insensitive), trimmed, continuation lines kept as they are.
     pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.headers().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+        self.headers()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
     }
 
     /// Every top-level header as (name, raw value), in order.
@@ -189,7 +208,12 @@ impl<'a> Mail<'a> {
 
     /// The address of the first From mailbox, as written.
     pub fn from_address(&self) -> &str {
-        self.msg.as_ref().and_then(|m| m.from()).and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("")
+        self.msg
+            .as_ref()
+            .and_then(|m| m.from())
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or("")
     }
 
     /// The display name and address of From, as one string for matching
@@ -200,7 +224,12 @@ impl<'a> Mail<'a> {
 
     /// The address of the first To mailbox, as written.
     pub fn to_address(&self) -> &str {
-        self.msg.as_ref().and_then(|m| m.to()).and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("")
+        self.msg
+            .as_ref()
+            .and_then(|m| m.to())
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or("")
     }
 
     /// Unix time and offset (`+0900`) of the Date header.
@@ -235,7 +264,10 @@ impl<'a> Mail<'a> {
 /// Date as Unix seconds and `+HHMM`.
 pub fn date_parts(d: &mail_parser::DateTime) -> (i64, String) {
     let sign = if d.tz_before_gmt { '-' } else { '+' };
-    (d.to_timestamp(), format!("{sign}{:02}{:02}", d.tz_hour, d.tz_minute))
+    (
+        d.to_timestamp(),
+        format!("{sign}{:02}{:02}", d.tz_hour, d.tz_minute),
+    )
 }
 
 /// Parses an RFC 5322 date (`Mon, 1 Jan 2024 10:00:00 +0900`) into Unix
@@ -295,13 +327,26 @@ impl Original {
         let Some(msg) = parser().parse_headers(block.as_bytes()) else {
             return o;
         };
-        o.from = msg.from().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_owned();
+        o.from = msg
+            .from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or("")
+            .to_owned();
         if o.from.is_empty() {
-            if let Some(rp) = text::header_fields(block).iter().find(|f| f.name.eq_ignore_ascii_case("Return-Path")) {
+            if let Some(rp) = text::header_fields(block)
+                .iter()
+                .find(|f| f.name.eq_ignore_ascii_case("Return-Path"))
+            {
                 o.from = text::find_address(&rp.value).unwrap_or("").to_owned();
             }
         }
-        o.to = msg.to().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_owned();
+        o.to = msg
+            .to()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or("")
+            .to_owned();
         o.subject = msg.subject().unwrap_or("").to_owned();
         o.message_id = msg.message_id().unwrap_or("").to_owned();
         if let Some(l) = msg.header_raw("List-Id") {
@@ -352,7 +397,10 @@ hello\n\
         assert_eq!(m.content_type(), "multipart/report");
         assert_eq!(m.report_type(), Some("delivery-status"));
         assert!(m.body().contains("I'm sorry"));
-        assert!(m.dsn().unwrap().contains("Final-Recipient: rfc822; user@example.jp"));
+        assert!(m
+            .dsn()
+            .unwrap()
+            .contains("Final-Recipient: rfc822; user@example.jp"));
         let o = Original::from_headers(m.original_headers().unwrap());
         assert_eq!(o.from, "sender@example.org");
         assert_eq!(o.subject, "テスト");
@@ -366,7 +414,10 @@ hello\n\
 
     #[test]
     fn dates() {
-        assert_eq!(parse_date("Thu, 29 Apr 2010 23:34:45 +0900").unwrap().1, "+0900");
+        assert_eq!(
+            parse_date("Thu, 29 Apr 2010 23:34:45 +0900").unwrap().1,
+            "+0900"
+        );
         assert!(parse_date("garbage").is_none());
     }
 

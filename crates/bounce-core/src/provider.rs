@@ -71,18 +71,38 @@ impl fmt::Display for Kind {
 
 /// One registered provider, built at compile time by its crate:
 ///
-/// ```ignore
-/// inventory::submit! {
-///     bounce_core::Provider {
-///         id: "postfix",
-///         kind: bounce_core::Kind::Mta,
-///         doc: include_str!("../README.md"),
-///         fingerprints: &["This is the mail system at host", "X-Postfix-Queue-ID"],
-///         rhosts: &[],
-///         phrases: &[],
-///         matcher: &Postfix,
+/// ```
+/// use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+///
+/// struct Acme;
+///
+/// impl ProviderMatcher for Acme {
+///     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
+///         let rest = mail.body().split("Acme could not deliver to ").nth(1)?;
+///         let mut draft = Draft::new(bounce_core::text::find_address(rest)?);
+///         draft.diagnosis = rest.lines().next()?.to_owned();
+///         Some(Report::new(vec![draft]))
 ///     }
 /// }
+///
+/// bounce_core::inventory::submit! {
+///     Provider {
+///         id: "acme",
+///         kind: Kind::Mta,
+///         doc: "Acme MTA: its one-line summary\n\nMore about its bounces.",
+///         fingerprints: &["Acme could not deliver to"],
+///         rhosts: &[],
+///         phrases: &[],
+///         matcher: &Acme,
+///     }
+/// }
+///
+/// let registry = bounce_core::Registry::global().unwrap();
+/// let mail = b"From: MAILER-DAEMON@acme.example\nSubject: failure\n\nAcme could not deliver to <a@example.jp>: 550 5.1.1 no such user\n";
+/// let decoded = bounce_core::Decoder::new(registry).decode(mail, "doc").unwrap();
+/// assert_eq!(decoded.facts[0].smtpagent, "acme");
+/// assert_eq!(decoded.facts[0].deliverystatus, "5.1.1");
+/// assert_eq!(decoded.facts[0].reason.as_str(), "userunknown");
 /// ```
 pub struct Provider {
     /// Unique id, lowercase; reported as `smtpagent`.
@@ -110,7 +130,11 @@ impl Provider {
     /// The one-line summary: the first non-empty line of the doc, without
     /// Markdown heading marks.
     pub fn summary(&self) -> &'static str {
-        self.doc.lines().map(|l| l.trim_start_matches('#').trim()).find(|l| !l.is_empty()).unwrap_or("")
+        self.doc
+            .lines()
+            .map(|l| l.trim_start_matches('#').trim())
+            .find(|l| !l.is_empty())
+            .unwrap_or("")
     }
 
     /// Whether `host` (a remote host name or a domain) is one this remote-host
@@ -120,14 +144,19 @@ impl Provider {
         self.rhosts.iter().any(|suffix| {
             host.len() >= suffix.len()
                 && host[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
-                && (host.len() == suffix.len() || suffix.starts_with('.') || host.as_bytes()[host.len() - suffix.len() - 1] == b'.')
+                && (host.len() == suffix.len()
+                    || suffix.starts_with('.')
+                    || host.as_bytes()[host.len() - suffix.len() - 1] == b'.')
         })
     }
 }
 
 impl fmt::Debug for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Provider").field("id", &self.id).field("kind", &self.kind).finish_non_exhaustive()
+        f.debug_struct("Provider")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
     }
 }
 
@@ -178,7 +207,11 @@ impl Candidates {
     }
     /// Candidate indices in registry order.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &bits)| (0..64).filter(move |b| bits & (1 << b) != 0).map(move |b| w * 64 + b))
+        self.0.iter().enumerate().flat_map(|(w, &bits)| {
+            (0..64)
+                .filter(move |b| bits & (1 << b) != 0)
+                .map(move |b| w * 64 + b)
+        })
     }
     /// Whether no provider is a candidate.
     pub fn is_empty(&self) -> bool {
@@ -191,16 +224,26 @@ impl Registry {
     /// use.
     pub fn global() -> Result<&'static Registry, RegistryError> {
         static GLOBAL: OnceLock<Result<Registry, RegistryError>> = OnceLock::new();
-        GLOBAL.get_or_init(|| Registry::new(inventory::iter::<Provider>)).as_ref().map_err(Clone::clone)
+        GLOBAL
+            .get_or_init(|| Registry::new(inventory::iter::<Provider>))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// Builds a registry from the given records. This is the one place that
     /// orders providers: by [`Kind`], then by id.
-    pub fn new<'r>(records: impl IntoIterator<Item = &'static Provider>) -> Result<Registry, RegistryError> {
+    pub fn new<'r>(
+        records: impl IntoIterator<Item = &'static Provider>,
+    ) -> Result<Registry, RegistryError> {
         let mut by_id: BTreeMap<(Kind, &'static str), &'static Provider> = BTreeMap::new();
         let mut seen = std::collections::HashSet::new();
         for p in records {
-            if p.id.is_empty() || !p.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            if p.id.is_empty()
+                || !p
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
                 return Err(RegistryError::BadId(p.id));
             }
             if !seen.insert(p.id) {
@@ -233,12 +276,19 @@ impl Registry {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .map_err(|e| RegistryError::Automaton(e.to_string()))?;
-        let classifier = Classifier::new(
-            providers
-                .iter()
-                .flat_map(|p| p.phrases.iter().map(move |&(reason, text)| Phrase { reason, text, source: p.id })),
-        );
-        Ok(Registry { providers, prefilter, owners, classifier })
+        let classifier = Classifier::new(providers.iter().flat_map(|p| {
+            p.phrases.iter().map(move |&(reason, text)| Phrase {
+                reason,
+                text,
+                source: p.id,
+            })
+        }));
+        Ok(Registry {
+            providers,
+            prefilter,
+            owners,
+            classifier,
+        })
     }
 
     /// Every provider, in decoding order.
@@ -304,7 +354,10 @@ mod tests {
     #[test]
     fn orders_by_kind_and_finds_candidates() {
         let r = Registry::new([&A, &B]).unwrap();
-        assert_eq!(r.providers().iter().map(|p| p.id).collect::<Vec<_>>(), ["beta", "alpha"]);
+        assert_eq!(
+            r.providers().iter().map(|p| p.id).collect::<Vec<_>>(),
+            ["beta", "alpha"]
+        );
         let c = r.candidates(&[b"X-alpha-queue: 1", b"nothing"]);
         assert_eq!(c.iter().collect::<Vec<_>>(), [1]);
         let c = r.candidates(&[b"some Shared Words here"]);
@@ -315,7 +368,10 @@ mod tests {
 
     #[test]
     fn duplicates_are_refused() {
-        assert_eq!(Registry::new([&A, &A]).err(), Some(RegistryError::Duplicate("alpha")));
+        assert_eq!(
+            Registry::new([&A, &A]).err(),
+            Some(RegistryError::Duplicate("alpha"))
+        );
     }
 
     #[test]

@@ -94,7 +94,10 @@ impl Reason {
 
     /// Reports that are not failures: delivery notices, feedback, auto-replies.
     pub fn is_failure(self) -> bool {
-        !matches!(self, Reason::Delivered | Reason::Feedback | Reason::Vacation)
+        !matches!(
+            self,
+            Reason::Delivered | Reason::Feedback | Reason::Vacation
+        )
     }
 }
 
@@ -122,19 +125,33 @@ mod tests {
     #[test]
     fn names_round_trip_and_are_sorted() {
         for pair in Reason::ALL.windows(2) {
-            assert!(pair[0].as_str() < pair[1].as_str(), "{} !< {}", pair[0], pair[1]);
+            assert!(
+                pair[0].as_str() < pair[1].as_str(),
+                "{} !< {}",
+                pair[0],
+                pair[1]
+            );
         }
         for &r in Reason::ALL {
             assert_eq!(r.as_str().parse::<Reason>().unwrap(), r);
-            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{}\"", r.as_str()));
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
         }
         assert_eq!(Reason::ALL.len(), 34);
     }
 
     #[test]
     fn merged_names_are_accepted() {
-        assert_eq!("mesgtoobig".parse::<Reason>().unwrap(), Reason::EmailTooLarge);
-        assert_eq!("toomanyconn".parse::<Reason>().unwrap(), Reason::RateLimited);
+        assert_eq!(
+            "mesgtoobig".parse::<Reason>().unwrap(),
+            Reason::EmailTooLarge
+        );
+        assert_eq!(
+            "toomanyconn".parse::<Reason>().unwrap(),
+            Reason::RateLimited
+        );
         assert!("nonsense".parse::<Reason>().is_err());
     }
 }

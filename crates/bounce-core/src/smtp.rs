@@ -129,9 +129,16 @@ impl ReplyCode {
 
     /// Finds the reply code of a server's reply quoted in free text: three digits
     /// standing alone, at the start of the text or of a line, or after a word such
-    /// as "said:", "<<<" or "error:". Only 4xx and 5xx are looked for: the point
-    /// of quoting a reply in a bounce is the failure.
+    /// as "said:", "<<<" or "error:". Anywhere in the text only 4xx and 5xx
+    /// are looked for (the point of quoting a reply in a bounce is the
+    /// failure); a 2xx counts only at the very start (`250 2.0.0 OK`).
     pub fn find(text: &str) -> Option<ReplyCode> {
+        let t = text.trim_start();
+        if t.len() >= 4 && t.as_bytes()[0] == b'2' && matches!(t.as_bytes()[3], b' ' | b'-') {
+            if let Some(code) = ReplyCode::parse(&t[..3]) {
+                return Some(code);
+            }
+        }
         let bytes = text.as_bytes();
         let mut i = 0;
         while i + 3 <= bytes.len() {
@@ -139,8 +146,15 @@ impl ReplyCode {
             if (b == b'4' || b == b'5')
                 && bytes[i + 1].is_ascii_digit()
                 && bytes[i + 2].is_ascii_digit()
-                && (i == 0 || !is_word(bytes[i - 1]) && !matches!(bytes[i - 1], b'.' | b'-' | b'#' | b'/' | b':' | b'+' | b'='))
-                && bytes.get(i + 3).is_none_or(|&n| matches!(n, b' ' | b'-' | b'\t' | b'\r' | b'\n' | b'"' | b')' | b']' | b',' | b';'))
+                && (i == 0
+                    || !is_word(bytes[i - 1])
+                        && !matches!(bytes[i - 1], b'.' | b'-' | b'#' | b'/' | b':' | b'+' | b'='))
+                && bytes.get(i + 3).is_none_or(|&n| {
+                    matches!(
+                        n,
+                        b' ' | b'-' | b'\t' | b'\r' | b'\n' | b'"' | b')' | b']' | b',' | b';'
+                    )
+                })
             {
                 if let Some(code) = ReplyCode::parse(&text[i..i + 3]) {
                     return Some(code);
@@ -280,7 +294,10 @@ const COMMAND_PHRASES: &[(&str, Command)] = &[
 /// beside a transient status (4.x.x) or the other way round is a contradiction:
 /// the reply code is what the server acted on, so the status takes its class.
 /// Returns the reconciled pair.
-pub fn reconcile(reply: Option<ReplyCode>, status: Option<Status>) -> (Option<ReplyCode>, Option<Status>) {
+pub fn reconcile(
+    reply: Option<ReplyCode>,
+    status: Option<Status>,
+) -> (Option<ReplyCode>, Option<Status>) {
     match (reply, status) {
         (Some(r), Some(s)) if r.class() != s.class() && r.class() != 2 && s.class() != 2 => {
             (Some(r), Some(s.with_class(r.class())))
@@ -320,7 +337,12 @@ mod tests {
 
     #[test]
     fn status_is_found_alone_only() {
-        assert_eq!(Status::find("550 5.1.1 <a@b>: User unknown").unwrap().to_string(), "5.1.1");
+        assert_eq!(
+            Status::find("550 5.1.1 <a@b>: User unknown")
+                .unwrap()
+                .to_string(),
+            "5.1.1"
+        );
         assert_eq!(Status::find("sorry (#5.7.1)").unwrap().to_string(), "5.7.1");
         assert!(Status::find("host [192.5.1.1] said").is_none());
         assert!(Status::find("version 25.1.1 build").is_none());
@@ -330,19 +352,27 @@ mod tests {
 
     #[test]
     fn reply_codes() {
-        assert_eq!(ReplyCode::find("said: 550 5.1.1 unknown").unwrap().get(), 550);
+        assert_eq!(
+            ReplyCode::find("said: 550 5.1.1 unknown").unwrap().get(),
+            550
+        );
         assert_eq!(ReplyCode::find("<<< 452 4.2.2 full").unwrap().get(), 452);
         assert_eq!(ReplyCode::find("550-5.1.1 The email").unwrap().get(), 550);
         assert!(ReplyCode::find("port 5500 and #550").is_none());
         assert!(ReplyCode::find("192.168.0.550").is_none());
         assert!(ReplyCode::new(599).is_none());
         assert!(ReplyCode::parse("250").is_some());
+        assert_eq!(ReplyCode::find("250 2.0.0 OK").unwrap().get(), 250);
+        assert!(ReplyCode::find("queued as 250 messages").is_none());
     }
 
     #[test]
     fn contradictions_are_resolved() {
         let (r, s) = reconcile(ReplyCode::parse("550"), Status::parse("4.2.2"));
-        assert_eq!((r.unwrap().get(), s.unwrap().to_string()), (550, "5.2.2".to_owned()));
+        assert_eq!(
+            (r.unwrap().get(), s.unwrap().to_string()),
+            (550, "5.2.2".to_owned())
+        );
         let (r, s) = reconcile(ReplyCode::parse("250"), Status::parse("5.1.1"));
         assert!(r.is_none());
         assert_eq!(s.unwrap().to_string(), "5.1.1");
@@ -350,8 +380,14 @@ mod tests {
 
     #[test]
     fn commands() {
-        assert_eq!(Command::find("(in reply to RCPT TO command)"), Some(Command::Rcpt));
-        assert_eq!(Command::find("(in reply to end of DATA command)"), Some(Command::EndOfData));
+        assert_eq!(
+            Command::find("(in reply to RCPT TO command)"),
+            Some(Command::Rcpt)
+        );
+        assert_eq!(
+            Command::find("(in reply to end of DATA command)"),
+            Some(Command::EndOfData)
+        );
         assert_eq!(Command::parse("mail from:"), Some(Command::Mail));
         assert_eq!(Command::EndOfData.as_str(), "DATA");
     }

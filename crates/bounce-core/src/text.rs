@@ -67,8 +67,12 @@ pub fn header_fields(block: &str) -> Vec<Field<'_>> {
             continue;
         }
         if let Some((name, value)) = line.split_once(':') {
-            if !name.is_empty() && !name.contains(' ') && name.bytes().all(|b| b.is_ascii_graphic()) {
-                out.push(Field { name, value: Cow::Borrowed(value.trim()) });
+            if !name.is_empty() && !name.contains(' ') && name.bytes().all(|b| b.is_ascii_graphic())
+            {
+                out.push(Field {
+                    name,
+                    value: Cow::Borrowed(value.trim()),
+                });
             }
         }
     }
@@ -114,7 +118,10 @@ fn find_blank_line(text: &str) -> Option<usize> {
 
 /// Value of the first field called `name` (ASCII case-insensitive).
 pub fn field<'f>(fields: &'f [Field<'_>], name: &str) -> Option<&'f str> {
-    fields.iter().find(|f| f.name.eq_ignore_ascii_case(name)).map(|f| f.value.as_ref())
+    fields
+        .iter()
+        .find(|f| f.name.eq_ignore_ascii_case(name))
+        .map(|f| f.value.as_ref())
 }
 
 /// Extracts the first email address in free text: inside `<...>` if there is
@@ -128,7 +135,8 @@ pub fn find_address(text: &str) -> Option<&str> {
 pub fn addresses(text: &str) -> impl Iterator<Item = &str> + '_ {
     let bytes = text.as_bytes();
     memchr::memchr_iter(b'@', bytes).filter_map(move |at| {
-        let is_local = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b) || b >= 0x80;
+        let is_local =
+            |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b) || b >= 0x80;
         let is_domain = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_';
         let mut s = at;
         while s > 0 && is_local(bytes[s - 1]) {
@@ -149,7 +157,11 @@ pub fn addresses(text: &str) -> impl Iterator<Item = &str> + '_ {
         while e > at + 1 && bytes[e - 1] == b'.' {
             e -= 1;
         }
-        if s == at || e <= at + 1 || !text.is_char_boundary(s) || !text[at + 1..e].contains('.') && !text[at + 1..e].eq_ignore_ascii_case("localhost") {
+        if s == at
+            || e <= at + 1
+            || !text.is_char_boundary(s)
+            || !text[at + 1..e].contains('.') && !text[at + 1..e].eq_ignore_ascii_case("localhost")
+        {
             return None;
         }
         Some(&text[s..e])
@@ -201,15 +213,27 @@ mod tests {
         let g = field_groups(dsn);
         assert_eq!(g.len(), 3);
         assert_eq!(field(&g[0], "arrival-date"), Some("Mon, 1 Jan 2024"));
-        assert_eq!(field(&g[2], "Final-Recipient"), Some("rfc822; b@example.jp"));
+        assert_eq!(
+            field(&g[2], "Final-Recipient"),
+            Some("rfc822; b@example.jp")
+        );
     }
 
     #[test]
     fn addresses_in_text() {
-        assert_eq!(find_address("550 <user@Example.JP>: User unknown"), Some("user@Example.JP"));
-        assert_eq!(find_address("to user.name+tag@mail.example.co.jp."), Some("user.name+tag@mail.example.co.jp"));
+        assert_eq!(
+            find_address("550 <user@Example.JP>: User unknown"),
+            Some("user@Example.JP")
+        );
+        assert_eq!(
+            find_address("to user.name+tag@mail.example.co.jp."),
+            Some("user.name+tag@mail.example.co.jp")
+        );
         assert_eq!(find_address("no address here @ all"), None);
-        assert_eq!(clean_address("rfc822; <User@EXAMPLE.jp>"), "User@example.jp");
+        assert_eq!(
+            clean_address("rfc822; <User@EXAMPLE.jp>"),
+            "User@example.jp"
+        );
         assert_eq!(addresses("a@x.jp, b@y.jp").count(), 2);
         assert!(is_address("postmaster@localhost"));
     }

@@ -6,13 +6,30 @@ use bounce_core::{Registry, RegistryError};
 
 // One line per provider crate (kept sorted; `cargo xtask new-provider` adds here).
 // providers-begin
+use bounce_provider_activehunter as _;
+use bounce_provider_barracuda as _;
 use bounce_provider_exim as _;
 use bounce_provider_jwh as _;
+use bounce_provider_mailfoundry as _;
+use bounce_provider_mailmarshal as _;
+use bounce_provider_mcafee as _;
+use bounce_provider_messagelabs as _;
+use bounce_provider_mfilter as _;
+use bounce_provider_mimecast as _;
+use bounce_provider_mxlogic as _;
 use bounce_provider_ocn as _;
 use bounce_provider_postfix as _;
 use bounce_provider_sendmail as _;
 use bounce_provider_softbank as _;
+use bounce_provider_surfcontrol as _;
+use bounce_provider_trendmicro as _;
 use bounce_provider_v5sendmail as _;
+use bounce_provider_x1 as _;
+use bounce_provider_x2 as _;
+use bounce_provider_x3 as _;
+use bounce_provider_x4 as _;
+use bounce_provider_x5 as _;
+use bounce_provider_x6 as _;
 // providers-end
 
 /// The registry of every provider.
@@ -37,19 +54,33 @@ mod tests {
             if let Some(id) = name.strip_prefix("bounce-provider-") {
                 n += 1;
                 let ident = name.replace('-', "_");
-                assert!(lib.contains(&format!("use {ident} as _;")), "{name} is not named in bounce-providers/src/lib.rs");
-                assert!(manifest.contains(&format!("{name} = {{ path = \"../{name}\" }}")), "{name} is not a dependency");
+                assert!(
+                    lib.contains(&format!("use {ident} as _;")),
+                    "{name} is not named in bounce-providers/src/lib.rs"
+                );
+                assert!(
+                    manifest.contains(&format!("{name} = {{ path = \"../{name}\" }}")),
+                    "{name} is not a dependency"
+                );
                 let registry = super::registry().unwrap();
                 assert!(
-                    registry.providers().iter().any(|p| p.id == id || p.id.starts_with(&format!("{id}-")) || id.starts_with(p.id)),
+                    registry.providers().iter().any(|p| p.id == id
+                        || p.id.starts_with(&format!("{id}-"))
+                        || id.starts_with(p.id)),
                     "no provider registered by {name}"
                 );
             }
         }
-        assert_eq!(n, registry_crate_count(lib), "lines in lib.rs and folders differ");
+        assert_eq!(
+            n,
+            registry_crate_count(lib),
+            "lines in lib.rs and folders differ"
+        );
     }
 
     fn registry_crate_count(lib: &str) -> usize {
-        lib.lines().filter(|l| l.starts_with("use bounce_provider_")).count()
+        lib.lines()
+            .filter(|l| l.starts_with("use bounce_provider_"))
+            .count()
     }
 }

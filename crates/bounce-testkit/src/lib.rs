@@ -30,7 +30,10 @@ fn crlf(b: &[u8]) -> Vec<u8> {
     out
 }
 fn cr(b: &[u8]) -> Vec<u8> {
-    lf(b).into_iter().map(|c| if c == b'\n' { b'\r' } else { c }).collect()
+    lf(b)
+        .into_iter()
+        .map(|c| if c == b'\n' { b'\r' } else { c })
+        .collect()
 }
 
 /// The fixtures (`*.eml` with a `*.json` beside) in a folder, sorted.
@@ -44,7 +47,11 @@ pub fn fixtures(dir: &Path) -> Vec<PathBuf> {
     v.sort();
     assert!(!v.is_empty(), "no fixtures in {}", dir.display());
     for p in &v {
-        assert!(p.with_extension("json").exists(), "{} has no .json beside it", p.display());
+        assert!(
+            p.with_extension("json").exists(),
+            "{} has no .json beside it",
+            p.display()
+        );
     }
     v
 }
@@ -52,9 +59,12 @@ pub fn fixtures(dir: &Path) -> Vec<PathBuf> {
 /// Checks one fixture with every line-ending variant; returns the problems.
 pub fn check(decoder: &Decoder<'_>, eml: &Path) -> Vec<String> {
     let raw = std::fs::read(eml).unwrap_or_else(|e| panic!("{}: {e}", eml.display()));
-    let expected: Value = serde_json::from_slice(&std::fs::read(eml.with_extension("json")).unwrap())
-        .unwrap_or_else(|e| panic!("{}: {e}", eml.with_extension("json").display()));
-    let expected = expected.as_array().unwrap_or_else(|| panic!("{}: expected a JSON array", eml.display()));
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(eml.with_extension("json")).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", eml.with_extension("json").display()));
+    let expected = expected
+        .as_array()
+        .unwrap_or_else(|| panic!("{}: expected a JSON array", eml.display()));
     let mut problems = Vec::new();
     for (name, variant) in VARIANTS {
         let bytes = variant(&raw);
@@ -80,8 +90,17 @@ pub fn check(decoder: &Decoder<'_>, eml: &Path) -> Vec<String> {
             for (k, v) in e.as_object().expect("each expected fact is an object") {
                 if g.get(k) != Some(v) {
                     let mut msg = String::new();
-                    let _ = write!(msg, "{} [{name}]: {k} is {}, expected {v}", eml.display(), g.get(k).unwrap_or(&Value::Null));
-                    let _ = write!(msg, " (diagnosticcode: {}, evidence: {})", g["diagnosticcode"], g["evidence"]);
+                    let _ = write!(
+                        msg,
+                        "{} [{name}]: {k} is {}, expected {v}",
+                        eml.display(),
+                        g.get(k).unwrap_or(&Value::Null)
+                    );
+                    let _ = write!(
+                        msg,
+                        " (diagnosticcode: {}, evidence: {})",
+                        g["diagnosticcode"], g["evidence"]
+                    );
                     problems.push(msg);
                 }
             }
@@ -95,6 +114,14 @@ pub fn check(decoder: &Decoder<'_>, eml: &Path) -> Vec<String> {
 pub fn check_dir(dir: &Path) {
     let registry = Registry::global().expect("registry");
     let decoder = Decoder::new(registry);
-    let problems: Vec<String> = fixtures(dir).iter().flat_map(|f| check(&decoder, f)).collect();
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    let problems: Vec<String> = fixtures(dir)
+        .iter()
+        .flat_map(|f| check(&decoder, f))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

@@ -109,7 +109,14 @@ pub(super) const PHRASE_ONLY: &[Reason] = &[
 ];
 
 /// What a user-unknown status code must not be contradicted by.
-const NOT_USER_UNKNOWN: &[Reason] = &[NoRelaying, Blocked, MailboxFull, HasMoved, Rejected, NotAccept];
+const NOT_USER_UNKNOWN: &[Reason] = &[
+    NoRelaying,
+    Blocked,
+    MailboxFull,
+    HasMoved,
+    Rejected,
+    NotAccept,
+];
 
 /// The clues of one recipient, prepared.
 struct Ctx<'a> {
@@ -128,7 +135,8 @@ impl Ctx<'_> {
     }
 
     fn by_status(&self) -> String {
-        self.status.map_or_else(String::new, |s| format!("status:{s}"))
+        self.status
+            .map_or_else(String::new, |s| format!("status:{s}"))
     }
 
     /// The status code's own reason is `reason`.
@@ -147,7 +155,9 @@ impl Ctx<'_> {
             UserUnknown => self.user_unknown(),
             Filtered => self.filtered(),
             Rejected => self.rejected(),
-            NoRelaying if self.command_is(&[Command::Connect, Command::Helo, Command::Ehlo]) => None,
+            NoRelaying if self.command_is(&[Command::Connect, Command::Helo, Command::Ehlo]) => {
+                None
+            }
             // Sisimai reads media errors from the status only after the
             // other phrases have had their say (step 3).
             ContentError | NotCompliantRfc => self.phrase(reason),
@@ -157,8 +167,13 @@ impl Ctx<'_> {
             }
             SpamDetected => {
                 // Content is judged after DATA only, and Sisimai wants a status.
-                let before_data =
-                    self.command_is(&[Command::Connect, Command::Helo, Command::Ehlo, Command::Mail, Command::Rcpt]);
+                let before_data = self.command_is(&[
+                    Command::Connect,
+                    Command::Helo,
+                    Command::Ehlo,
+                    Command::Mail,
+                    Command::Rcpt,
+                ]);
                 if self.status.is_none() {
                     None
                 } else if self.names(SpamDetected) {
@@ -188,7 +203,9 @@ impl Ctx<'_> {
             });
         }
         if self.command == Some(Command::Rcpt) {
-            return self.phrase(UserUnknown).map(|p| format!("command:RCPT+{p}"));
+            return self
+                .phrase(UserUnknown)
+                .map(|p| format!("command:RCPT+{p}"));
         }
         None
     }
@@ -215,9 +232,15 @@ impl Ctx<'_> {
         }
         match self.command {
             Some(Command::Mail) => self.phrase(Rejected).map(|p| format!("command:MAIL+{p}")),
-            Some(Command::Data | Command::EndOfData) if !self.names(UserUnknown) => self.phrase(Rejected),
+            Some(Command::Data | Command::EndOfData) if !self.names(UserUnknown) => {
+                self.phrase(Rejected)
+            }
             Some(Command::Data | Command::EndOfData) => None,
-            _ if matches!(self.named, None | Some(OnHold | Undefined | SecurityError | SystemError)) => {
+            _ if matches!(
+                self.named,
+                None | Some(OnHold | Undefined | SecurityError | SystemError)
+            ) =>
+            {
                 self.phrase(Rejected)
             }
             _ => None,
@@ -228,7 +251,10 @@ impl Ctx<'_> {
 /// Decides the reason of one recipient. `text` is the normalised diagnosis
 /// and `hits` what the phrase table found in it.
 pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits, table: &Table) -> Verdict {
-    let verdict = |reason, rule: String| Verdict { reason, rule: rule.into() };
+    let verdict = |reason, rule: String| Verdict {
+        reason,
+        rule: rule.into(),
+    };
     let action = clue.action.trim();
     for delivered in ["delivered", "relayed", "expanded"] {
         if action.eq_ignore_ascii_case(delivered) {
@@ -269,7 +295,11 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits, table: &Table) ->
         if let Some(reason) = hits.first_of(BY_TEXT) {
             return verdict(reason, cx.phrase(reason).unwrap_or_default());
         }
-        let permanent = clue.replycode.map(|r| r.class()).or(clue.status.map(|s| s.class())) != Some(4);
+        let permanent = clue
+            .replycode
+            .map(|r| r.class())
+            .or(clue.status.map(|s| s.class()))
+            != Some(4);
         if cx.command == Some(Command::Mail) && permanent {
             // The sender was refused, and nothing says why.
             return verdict(Rejected, "command:MAIL".to_owned());
@@ -292,10 +322,19 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits, table: &Table) ->
     if let Some(reason) = named {
         return verdict(reason, cx.by_status());
     }
-    if ["delayed", "expired"].iter().any(|a| cx.action.eq_ignore_ascii_case(a)) {
-        return verdict(Expired, format!("action:{}", cx.action.to_ascii_lowercase()));
+    if ["delayed", "expired"]
+        .iter()
+        .any(|a| cx.action.eq_ignore_ascii_case(a))
+    {
+        return verdict(
+            Expired,
+            format!("action:{}", cx.action.to_ascii_lowercase()),
+        );
     }
-    if let Some(c) = cx.command.filter(|c| matches!(c, Command::Helo | Command::Ehlo | Command::Connect)) {
+    if let Some(c) = cx
+        .command
+        .filter(|c| matches!(c, Command::Helo | Command::Ehlo | Command::Connect))
+    {
         return verdict(Blocked, format!("command:{}", c.as_str()));
     }
 
@@ -316,17 +355,26 @@ pub(super) fn by_text(hits: &Hits, table: &Table) -> Option<Verdict> {
     }
     let reason = hits.first_of(PHRASE_ONLY)?;
     let words = hits.words(reason)?;
-    Some(Verdict { reason, rule: format!("phrase:{words:?}").into() })
+    Some(Verdict {
+        reason,
+        rule: format!("phrase:{words:?}").into(),
+    })
 }
 
 /// The diagnostic type a text starts with when it is not an SMTP reply
 /// (`x-unix; 255` gives `x-unix`), lowercase.
 fn diagnostic_type(text: &str) -> Option<&'static str> {
     let head = text.get(..text.find(';')?)?.trim();
-    if head.eq_ignore_ascii_case("smtp") || !head.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("x-")) {
+    if head.eq_ignore_ascii_case("smtp")
+        || !head.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("x-"))
+    {
         return None;
     }
-    Some(if head.eq_ignore_ascii_case("x-unix") { "x-unix" } else { "x-other" })
+    Some(if head.eq_ignore_ascii_case("x-unix") {
+        "x-unix"
+    } else {
+        "x-other"
+    })
 }
 
 #[cfg(test)]
@@ -344,7 +392,10 @@ mod tests {
     #[test]
     fn diagnostic_types() {
         assert_eq!(diagnostic_type("X-Unix; 255"), Some("x-unix"));
-        assert_eq!(diagnostic_type("x-postfix; lost connection"), Some("x-other"));
+        assert_eq!(
+            diagnostic_type("x-postfix; lost connection"),
+            Some("x-other")
+        );
         assert_eq!(diagnostic_type("smtp; 550 user unknown"), None);
         assert_eq!(diagnostic_type("550 user unknown; try x-unix"), None);
         assert_eq!(diagnostic_type("no type at all"), None);

@@ -58,7 +58,9 @@ pub struct Classifier {
 impl Classifier {
     /// Builds the classifier from the core table plus `extra` phrases.
     pub fn new(extra: impl IntoIterator<Item = Phrase>) -> Classifier {
-        Classifier { inner: phrases::Table::new(extra) }
+        Classifier {
+            inner: phrases::Table::new(extra),
+        }
     }
 
     /// Decides the reason for one recipient.

@@ -812,40 +812,70 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
 /// Fragments that name a reason when all are found in this order, the way
 /// Sisimai's `aligned` pairs do (`"user "` … `" not found"`).
 pub(super) static SEQUENCES: &[(Reason, &[&[&str]])] = &[
-    (AuthFailure, &[&[" is not allowed to send mail.", "_401"], &["is not allowed to send from <", " per it's spf record"]]),
+    (
+        AuthFailure,
+        &[
+            &[" is not allowed to send mail.", "_401"],
+            &["is not allowed to send from <", " per it's spf record"],
+        ],
+    ),
     (
         Blocked,
         &[
             &["access from ip address ", " blocked"],
             &["client host ", " blocked using"],
-            &["connections will not be accepted from ", " because the ip is in spamhaus's list"],
+            &[
+                "connections will not be accepted from ",
+                " because the ip is in spamhaus's list",
+            ],
             &["dynamic", " ip"],
-            &["email from ", " is currently blocked by verizon online's anti-spam system"],
+            &[
+                "email from ",
+                " is currently blocked by verizon online's anti-spam system",
+            ],
             &["host ", " refused to talk to me: ", " blocked"],
             &["ip ", " is blacklisted"],
             &["mail server at ", " is blocked"],
             &["mail from ", " refused:"],
             &["message from ", " rejected based on blacklist"],
-            &["messages from ", " temporarily deferred due to user complaints"],
+            &[
+                "messages from ",
+                " temporarily deferred due to user complaints",
+            ],
             &["server ip ", " listed as abusive"],
             &["sorry! your ip address", " is blocked by rbl"],
             &["the domain ", " is blacklisted"],
             &["the email ", " is blacklisted"],
             &["the ip", " is blacklisted"],
-            &["veuillez essayer plus tard. service refused, please try later. ", "103"],
-            &["veuillez essayer plus tard. service refused, please try later. ", "510"],
+            &[
+                "veuillez essayer plus tard. service refused, please try later. ",
+                "103",
+            ],
+            &[
+                "veuillez essayer plus tard. service refused, please try later. ",
+                "510",
+            ],
             &["your sender's ip address is listed at ", ".abuseat.org"],
         ],
     ),
     (HostUnknown, &[&["553 ", " does not exist"]]),
-    (Rejected, &[&["sender ", " rejected"], &["mail from ", " rejected for policy reasons"]]),
+    (
+        Rejected,
+        &[
+            &["sender ", " rejected"],
+            &["mail from ", " rejected for policy reasons"],
+        ],
+    ),
     (
         RequirePtr,
         &[
             &["domain ", " mismatches client ip"],
             &["dns lookup failure: ", " try again later"],
             &["reverse dns lookup for host ", " failed permanently"],
-            &["server access ", " forbidden by invalid rdns record of your mail server"],
+            &[
+                "server access ",
+                " forbidden by invalid rdns record of your mail server",
+            ],
             &["service permits ", " unverifyable sending ips"],
         ],
     ),
@@ -855,7 +885,10 @@ pub(super) static SEQUENCES: &[(Reason, &[&[&str]])] = &[
             &["authentication failed; server ", " said: "],
             &["authentification invalide", "305"],
             &["authentification requise", "402"],
-            &["user ", " is not authorized to perform ses:sendrawemail on resource"],
+            &[
+                "user ",
+                " is not authorized to perform ses:sendrawemail on resource",
+            ],
         ],
     ),
     (
@@ -863,7 +896,10 @@ pub(super) static SEQUENCES: &[(Reason, &[&[&str]])] = &[
         &[
             &["greylisted", " please try again in"],
             &["mail rejete. mail rejected. ", "506"],
-            &["our filters rate at and above ", " percent probability of being spam"],
+            &[
+                "our filters rate at and above ",
+                " percent probability of being spam",
+            ],
             &["rejected by ", " (spam)"],
             &["rejected due to spam ", "classification"],
             &["rejected due to spam ", "content"],
@@ -927,7 +963,11 @@ pub(super) struct Hits {
 
 impl Default for Hits {
     fn default() -> Hits {
-        Hits { mask: 0, words: std::array::from_fn(|_| None), extra: None }
+        Hits {
+            mask: 0,
+            words: std::array::from_fn(|_| None),
+            extra: None,
+        }
     }
 }
 
@@ -939,7 +979,9 @@ impl Hits {
 
     /// The words that name `reason`, if the text names it.
     pub(super) fn words(&self, reason: Reason) -> Option<&str> {
-        self.words[reason as usize].as_ref().map(|(_, w)| w.as_ref())
+        self.words[reason as usize]
+            .as_ref()
+            .map(|(_, w)| w.as_ref())
     }
 
     /// The reasons named, in the given order of priority: the first of
@@ -971,7 +1013,10 @@ pub(super) struct Table {
 impl Table {
     /// Compiles the core table and the providers' phrases into one automaton.
     pub(super) fn new(extra: impl IntoIterator<Item = Phrase>) -> Table {
-        let extras: Vec<Phrase> = extra.into_iter().filter(|p| !p.text.trim().is_empty()).collect();
+        let extras: Vec<Phrase> = extra
+            .into_iter()
+            .filter(|p| !p.text.trim().is_empty())
+            .collect();
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut texts: Vec<&'static str> = Vec::new();
@@ -996,20 +1041,35 @@ impl Table {
             for &parts in list {
                 let seq = u16::try_from(sequences.len()).expect("fewer than 65536 sequences");
                 for (part, &fragment) in parts.iter().enumerate() {
-                    add(fragment, Target::Part { seq, part: part as u8 });
+                    add(
+                        fragment,
+                        Target::Part {
+                            seq,
+                            part: part as u8,
+                        },
+                    );
                 }
                 sequences.push(Sequence { reason, parts });
             }
         }
         for (i, p) in extras.iter().enumerate() {
-            add(p.text, Target::Extra(u16::try_from(i).expect("fewer than 65536 provider phrases")));
+            add(
+                p.text,
+                Target::Extra(u16::try_from(i).expect("fewer than 65536 provider phrases")),
+            );
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .expect("the phrase table compiles");
-        Table { automaton, targets, texts, sequences, extras }
+        Table {
+            automaton,
+            targets,
+            texts,
+            sequences,
+            extras,
+        }
     }
 
     /// Decides the reason for one recipient.
@@ -1030,7 +1090,10 @@ impl Table {
     pub(super) fn extra_verdict(&self, hits: &Hits) -> Option<Verdict> {
         let (i, _) = hits.extra?;
         let p = &self.extras[usize::from(i)];
-        Some(Verdict { reason: p.reason, rule: format!("phrase:{:?} ({})", p.text, p.source).into() })
+        Some(Verdict {
+            reason: p.reason,
+            rule: format!("phrase:{:?} ({})", p.text, p.source).into(),
+        })
     }
 
     /// One pass of the automaton over `text` (already normalised).
@@ -1042,14 +1105,19 @@ impl Table {
             let id = m.pattern().as_usize();
             for &target in &self.targets[id] {
                 match target {
-                    Target::Phrase(reason) => hits.mark(reason, m.start(), Cow::Borrowed(self.texts[id])),
+                    Target::Phrase(reason) => {
+                        hits.mark(reason, m.start(), Cow::Borrowed(self.texts[id]))
+                    }
                     Target::Part { seq, part } => parts.push((seq, part, m.start(), m.end())),
                     Target::Extra(i) => {
                         // The longest provider phrase wins; among equals, the first listed.
                         let better = match hits.extra {
                             None => true,
                             Some((j, _)) => {
-                                let (new, old) = (self.extras[usize::from(i)].text, self.extras[usize::from(j)].text);
+                                let (new, old) = (
+                                    self.extras[usize::from(i)].text,
+                                    self.extras[usize::from(j)].text,
+                                );
                                 new.len() > old.len() || (new.len() == old.len() && i < j)
                             }
                         };
@@ -1079,7 +1147,9 @@ impl Table {
             let mut from = 0;
             let mut start = None;
             let complete = (0..s.parts.len()).all(|k| {
-                let found = parts.iter().find(|p| p.0 == seq && usize::from(p.1) == k && p.2 >= from);
+                let found = parts
+                    .iter()
+                    .find(|p| p.0 == seq && usize::from(p.1) == k && p.2 >= from);
                 if let Some(&(_, _, st, end)) = found {
                     start.get_or_insert(st);
                     from = end;
@@ -1089,7 +1159,12 @@ impl Table {
                 }
             });
             if complete {
-                let words = s.parts.iter().map(|p| p.trim()).collect::<Vec<_>>().join(" … ");
+                let words = s
+                    .parts
+                    .iter()
+                    .map(|p| p.trim())
+                    .collect::<Vec<_>>()
+                    .join(" … ");
                 hits.mark(s.reason, start.unwrap_or(0), Cow::Owned(words));
             }
         }
@@ -1154,10 +1229,18 @@ fn continuations(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 /// The length of a `DDD-X.Y.Z` marker and the space after it, at the start of `s`.
 fn marker_len(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    if b.len() < 9 || !matches!(b[0], b'4' | b'5') || !b[1].is_ascii_digit() || !b[2].is_ascii_digit() || b[3] != b'-' {
+    if b.len() < 9
+        || !matches!(b[0], b'4' | b'5')
+        || !b[1].is_ascii_digit()
+        || !b[2].is_ascii_digit()
+        || b[3] != b'-'
+    {
         return None;
     }
-    let code_end = b[4..].iter().position(|c| !(c.is_ascii_digit() || *c == b'.')).map_or(b.len(), |p| p + 4);
+    let code_end = b[4..]
+        .iter()
+        .position(|c| !(c.is_ascii_digit() || *c == b'.'))
+        .map_or(b.len(), |p| p + 4);
     crate::smtp::Status::parse(&s[4..code_end])?;
     match b.get(code_end) {
         None => Some(code_end),
@@ -1185,7 +1268,12 @@ mod tests {
         for &(reason, list) in SEQUENCES {
             for parts in list.iter() {
                 assert!(parts.len() >= 2, "{reason}: {parts:?}");
-                assert!(parts.iter().all(|p| p.to_lowercase() == *p && !p.is_empty()), "{reason}: {parts:?}");
+                assert!(
+                    parts
+                        .iter()
+                        .all(|p| p.to_lowercase() == *p && !p.is_empty()),
+                    "{reason}: {parts:?}"
+                );
             }
         }
     }
@@ -1209,12 +1297,21 @@ mod tests {
     #[test]
     fn sequences_need_their_fragments_in_order() {
         let t = table();
-        assert!(t.scan("550 User kijitora@example.jp not found").has(UserUnknown));
-        assert_eq!(t.scan("User kijitora not found").words(UserUnknown), Some("user … not found"));
+        assert!(t
+            .scan("550 User kijitora@example.jp not found")
+            .has(UserUnknown));
+        assert_eq!(
+            t.scan("User kijitora not found").words(UserUnknown),
+            Some("user … not found")
+        );
         assert!(!t.scan("not found: user").has(UserUnknown));
         // Fragments may not overlap: "user " then " not found" after it.
-        assert!(t.scan("domain example.com mismatches client ip 192.0.2.1").has(RequirePtr));
-        assert!(!t.scan("mismatches client ip for domain example.com").has(RequirePtr));
+        assert!(t
+            .scan("domain example.com mismatches client ip 192.0.2.1")
+            .has(RequirePtr));
+        assert!(!t
+            .scan("mismatches client ip for domain example.com")
+            .has(RequirePtr));
         let h = t.scan("This user doesn't have a yahoo.co.jp account (x@yahoo.co.jp) [-5]");
         assert!(h.has(UserUnknown));
     }
@@ -1222,8 +1319,12 @@ mod tests {
     #[test]
     fn japanese_phrases_are_found() {
         let t = table();
-        assert!(t.scan("ユーザー neko (neko@example.co.jp) は Domino ディレクトリには見つかりません。").has(UserUnknown));
-        assert!(t.scan("送信先のメールボックスが一杯のため、送信できませんでした。").has(MailboxFull));
+        assert!(t
+            .scan("ユーザー neko (neko@example.co.jp) は Domino ディレクトリには見つかりません。")
+            .has(UserUnknown));
+        assert!(t
+            .scan("送信先のメールボックスが一杯のため、送信できませんでした。")
+            .has(MailboxFull));
     }
 
     #[test]
@@ -1236,17 +1337,31 @@ mod tests {
         );
         assert!(table().scan(&n).has(RequirePtr));
         assert_eq!(normalize(" plain text "), "plain text");
-        assert_eq!(normalize("smtp; 550-5.7.1 first 550-5.7.1 second"), "smtp; 550-5.7.1 first second");
+        assert_eq!(
+            normalize("smtp; 550-5.7.1 first 550-5.7.1 second"),
+            "smtp; 550-5.7.1 first second"
+        );
         assert_eq!(normalize("a  b\tc"), "a b c");
         // A reply code and status that are not a continuation stay.
-        assert_eq!(normalize("host said: 550 5.1.1 <a@b>  unknown"), "host said: 550 5.1.1 <a@b> unknown");
+        assert_eq!(
+            normalize("host said: 550 5.1.1 <a@b>  unknown"),
+            "host said: 550 5.1.1 <a@b> unknown"
+        );
     }
 
     #[test]
     fn provider_phrases_are_found_and_the_longest_wins() {
         let t = Table::new([
-            Phrase { reason: Rejected, text: "unknown user", source: "docomo" },
-            Phrase { reason: Filtered, text: "550 unknown user", source: "other" },
+            Phrase {
+                reason: Rejected,
+                text: "unknown user",
+                source: "docomo",
+            },
+            Phrase {
+                reason: Filtered,
+                text: "550 unknown user",
+                source: "other",
+            },
         ]);
         let h = t.scan("smtp; 550 Unknown user neko@example.jp");
         let v = t.extra_verdict(&h).unwrap();

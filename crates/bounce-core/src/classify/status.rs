@@ -72,7 +72,15 @@ pub(super) fn is_retried(reason: Reason) -> bool {
     use Reason::*;
     matches!(
         reason,
-        Undefined | OnHold | SystemError | SecurityError | Expired | Suspend | NetworkError | HostUnknown | UserUnknown
+        Undefined
+            | OnHold
+            | SystemError
+            | SecurityError
+            | Expired
+            | Suspend
+            | NetworkError
+            | HostUnknown
+            | UserUnknown
     )
 }
 
@@ -108,7 +116,9 @@ mod tests {
 
     #[test]
     fn vague_codes_name_nothing_or_a_retried_reason() {
-        for code in ["5.0.0", "4.0.0", "4.3.0", "4.7.0", "5.7.0", "4.4.0", "5.5.0", "5.0.947"] {
+        for code in [
+            "5.0.0", "4.0.0", "4.3.0", "4.7.0", "5.7.0", "4.4.0", "5.5.0", "5.0.947",
+        ] {
             assert_eq!(n(code), None, "{code}");
         }
         assert!(is_retried(n("5.7.1").unwrap()));

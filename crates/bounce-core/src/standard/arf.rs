@@ -14,7 +14,9 @@ pub const UNDISCLOSED: &str = "undisclosed-recipient-in-headers@libsisimai.org.i
 pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     let fb = mail.feedback()?;
     let fields = text::header_fields(fb);
-    let kind = field(&fields, "Feedback-Type").unwrap_or("other").to_ascii_lowercase();
+    let kind = field(&fields, "Feedback-Type")
+        .unwrap_or("other")
+        .to_ascii_lowercase();
     let mut rcpts: Vec<String> = fields
         .iter()
         .filter(|f| f.name.eq_ignore_ascii_case("Original-Rcpt-To"))
@@ -22,12 +24,23 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
         .filter(|a| a.contains('@'))
         .collect();
     if rcpts.is_empty() {
-        let to = mail.original_headers().map(Original::from_headers).map(|o| o.to).unwrap_or_default();
+        let to = mail
+            .original_headers()
+            .map(Original::from_headers)
+            .map(|o| o.to)
+            .unwrap_or_default();
         // Reports that hide the recipient get Sisimai's placeholder, so that
         // a complaint is never dropped for want of an address.
-        rcpts.push(if to.contains('@') { to } else { UNDISCLOSED.to_owned() });
+        rcpts.push(if to.contains('@') {
+            to
+        } else {
+            UNDISCLOSED.to_owned()
+        });
     }
-    let date = field(&fields, "Arrival-Date").or_else(|| field(&fields, "Received-Date")).unwrap_or("").to_owned();
+    let date = field(&fields, "Arrival-Date")
+        .or_else(|| field(&fields, "Received-Date"))
+        .unwrap_or("")
+        .to_owned();
     let recipients = rcpts
         .into_iter()
         .map(|r| Draft {

@@ -15,13 +15,29 @@ use crate::mail::Mail;
 pub type Standard = (&'static str, fn(&Mail<'_>) -> Option<Report>);
 
 /// The standard decoders in the order they are tried.
-pub const STANDARD: &[Standard] =
-    &[("arf", arf::decode), ("rfc3464", rfc3464::decode), ("rfc3834", rfc3834::decode), ("textscan", textscan::decode)];
+pub const STANDARD: &[Standard] = &[
+    ("arf", arf::decode),
+    ("rfc3464", rfc3464::decode),
+    ("rfc3834", rfc3834::decode),
+    ("textscan", textscan::decode),
+];
 
 /// One-line descriptions for listings, by id.
 pub const SUMMARIES: &[(&str, &str)] = &[
-    ("arf", "Abuse and feedback reports (RFC 5965, multipart/report; report-type=feedback-report)"),
-    ("rfc3464", "Standard delivery status notifications (RFC 3464, message/delivery-status)"),
-    ("rfc3834", "Automatic replies: vacation and out-of-office notices (RFC 3834)"),
-    ("textscan", "Last resort: lines naming an address and an SMTP reply in any bounce-like message"),
+    (
+        "arf",
+        "Abuse and feedback reports (RFC 5965, multipart/report; report-type=feedback-report)",
+    ),
+    (
+        "rfc3464",
+        "Standard delivery status notifications (RFC 3464, message/delivery-status)",
+    ),
+    (
+        "rfc3834",
+        "Automatic replies: vacation and out-of-office notices (RFC 3834)",
+    ),
+    (
+        "textscan",
+        "Last resort: lines naming an address and an SMTP reply in any bounce-like message",
+    ),
 ];

@@ -13,11 +13,57 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
         Some(d) => d,
         None => inline_fields(mail.body())?,
     };
-    let recipients = recipients(dsn);
+    let mut recipients = recipients(dsn);
     if recipients.is_empty() {
         return None;
     }
+    // A report without Diagnostic-Code: the human-readable part says why.
+    for d in recipients.iter_mut().filter(|d| d.diagnosis.is_empty()) {
+        d.diagnosis = explanation(mail.body(), &d.recipient);
+        if d.replycode.is_none() {
+            d.replycode = ReplyCode::find(&d.diagnosis);
+        }
+    }
     Some(Report::new(recipients))
+}
+
+/// What the human-readable text says about one recipient: the transcript of
+/// the SMTP session when there is one, else the lines that name the
+/// recipient or quote a server's reply.
+pub fn explanation(body: &str, recipient: &str) -> String {
+    let body = crate::standard::textscan::cut_original(body);
+    let body = match body
+        .find("Reporting-MTA:")
+        .or_else(|| body.find("Final-Recipient:"))
+    {
+        Some(end) => &body[..end],
+        None => body,
+    };
+    let mut out: Vec<&str> = Vec::new();
+    if let Some(transcript) = text::after_line_with(body, "Transcript of session follows") {
+        for line in transcript.lines().map(str::trim) {
+            if line.is_empty() {
+                if out.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            out.push(line);
+        }
+    }
+    if out.is_empty() {
+        let local = recipient.to_ascii_lowercase();
+        for line in body.lines().map(str::trim) {
+            let lower = line.to_ascii_lowercase();
+            if lower.contains(&local)
+                || ReplyCode::find(line).is_some()
+                || Status::find(line).is_some()
+            {
+                out.push(line);
+            }
+        }
+    }
+    out.join(" ")
 }
 
 /// The recipients of a delivery-status text: one draft per group that has a
@@ -61,7 +107,11 @@ pub fn recipients(dsn: &str) -> Vec<Draft> {
 fn draft_from_group(g: &[Field<'_>], rcpt: &str) -> Draft {
     let mut d = Draft::new(text::clean_address(rcpt));
     if let Some(a) = field(g, "Action") {
-        d.action = a.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        d.action = a
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
     }
     if let Some(s) = field(g, "Status") {
         d.status = Status::find(s);
@@ -74,7 +124,9 @@ fn draft_from_group(g: &[Field<'_>], rcpt: &str) -> Draft {
     }
     if let Some(dc) = field(g, "Diagnostic-Code") {
         let (ty, rest) = match dc.split_once(';') {
-            Some((ty, rest)) if !ty.trim().is_empty() && !ty.contains(' ') => (ty.trim(), rest.trim()),
+            Some((ty, rest)) if !ty.trim().is_empty() && !ty.contains(' ') => {
+                (ty.trim(), rest.trim())
+            }
             _ => ("", dc),
         };
         d.diagnostictype = ty.to_ascii_uppercase();
@@ -92,7 +144,10 @@ fn draft_from_group(g: &[Field<'_>], rcpt: &str) -> Draft {
 /// `dns; mx.example.jp` → `mx.example.jp`; also drops a bracketed address.
 fn value_after_type(v: &str) -> &str {
     let v = v.split_once(';').map_or(v, |(_, rest)| rest).trim();
-    v.split([' ', '[']).next().unwrap_or("").trim_end_matches('.')
+    v.split([' ', '['])
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('.')
 }
 
 /// Some MTAs write the delivery-status fields into the text instead of a

@@ -34,19 +34,31 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     let mut d = Draft::new(from);
     d.reason = Some(Reason::Vacation);
     d.rule = "rfc3834:auto-reply";
-    d.diagnosis = mail.body().lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_owned();
+    d.diagnosis = mail
+        .body()
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_owned();
     Some(Report::new(vec![d]))
 }
 
 fn is_auto_reply(mail: &Mail<'_>) -> bool {
     if let Some(v) = mail.header("Auto-Submitted") {
         let v = v.to_ascii_lowercase();
-        if v.starts_with("auto-replied") || v.starts_with("auto-generated") && subject_says_so(mail) {
+        if v.starts_with("auto-replied") || v.starts_with("auto-generated") && subject_says_so(mail)
+        {
             return true;
         }
     }
-    if mail.header("X-Apple-Action").is_some_and(|v| v.eq_ignore_ascii_case("vacation"))
-        || mail.header("X-Autoreply").is_some() || mail.header("X-Autorespond").is_some() || mail.header("X-Mail-Autoreply").is_some() {
+    if mail
+        .header("X-Apple-Action")
+        .is_some_and(|v| v.eq_ignore_ascii_case("vacation"))
+        || mail.header("X-Autoreply").is_some()
+        || mail.header("X-Autorespond").is_some()
+        || mail.header("X-Mail-Autoreply").is_some()
+    {
         return true;
     }
     if let Some(p) = mail.header("Precedence") {

@@ -9,7 +9,14 @@ use crate::mail::Mail;
 use crate::smtp::{ReplyCode, Status};
 use crate::text;
 
-const SENDERS: &[&str] = &["mailer-daemon", "postmaster", "mail delivery", "maildelivery", "mdaemon", "mail administrator"];
+const SENDERS: &[&str] = &[
+    "mailer-daemon",
+    "postmaster",
+    "mail delivery",
+    "maildelivery",
+    "mdaemon",
+    "mail administrator",
+];
 const SUBJECTS: &[&str] = &[
     "undeliver",
     "undelivered",
@@ -40,9 +47,14 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     let lines: Vec<&str> = body.lines().collect();
     let mut out: Vec<Draft> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let Some(addr) = text::find_address(line) else { continue };
+        let Some(addr) = text::find_address(line) else {
+            continue;
+        };
         let lower = addr.to_ascii_lowercase();
-        if lower == sender || lower.starts_with("mailer-daemon@") || lower.starts_with("postmaster@") {
+        if lower == sender
+            || lower.starts_with("mailer-daemon@")
+            || lower.starts_with("postmaster@")
+        {
             continue;
         }
         // The code may be on the address line or on the lines right after it.
@@ -84,6 +96,10 @@ pub fn cut_original(body: &str) -> &str {
         "--- The header of the original message is following",
         "Content-Type: message/rfc822",
     ];
-    let cut = MARKERS.iter().filter_map(|m| body.find(m)).min().unwrap_or(body.len());
+    let cut = MARKERS
+        .iter()
+        .filter_map(|m| body.find(m))
+        .min()
+        .unwrap_or(body.len());
     &body[..cut]
 }
