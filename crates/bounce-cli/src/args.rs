@@ -26,8 +26,45 @@ pub enum Command {
     /// Sisimai's. Exit status: 0 when every input was read (bounce or not),
     /// 1 when some input could not be read, 2 for usage errors.
     Parse(ParseArgs),
+    /// Count what a spool holds: messages, bounces, facts, and facts by
+    /// reason, by provider and by recipient domain, hard and soft.
+    ///
+    /// Every fact that `parse` would print with the same options is counted
+    /// exactly once.
+    Stats(StatsArgs),
     /// List every provider and standard decoder with a one-line summary.
     Providers,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Files, mboxes, Maildirs or directories; `-` or nothing for stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+    /// How many recipient domains to list.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+    /// Also count successful deliveries, as `parse --delivered` reports them.
+    #[arg(long)]
+    pub delivered: bool,
+    /// Also count automatic replies, as `parse --vacation` reports them.
+    #[arg(long)]
+    pub vacation: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    /// Aligned text for people.
+    Table,
+    /// One JSON object.
+    Json,
+    /// Rows of section,key,count.
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -45,20 +82,35 @@ pub struct ParseArgs {
     #[arg(long)]
     pub vacation: bool,
     #[command(flatten)]
-    pub limits: LimitArgs,
+    pub batch: BatchArgs,
 }
 
+/// How a batch of inputs is read.
 #[derive(Debug, Args, Clone, Copy)]
-pub struct LimitArgs {
+pub struct BatchArgs {
+    /// Messages decoded in parallel; 0 means one per core. Output keeps the
+    /// input order whatever the number.
+    #[arg(long, short, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
     /// Largest message decoded, in bytes; larger ones are reported as failed.
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     pub max_message_size: usize,
     /// Most recipients reported per message.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_recipients: usize,
-    /// No summary on stderr at the end.
+    /// No progress bar and no summary on stderr (failures are still named).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+impl BatchArgs {
+    /// Worker threads to use.
+    pub fn jobs(&self) -> usize {
+        match self.jobs {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,22 +1,44 @@
-//! Runs the decoder over every message of a set of inputs and keeps the
-//! account: messages read, bounces, non-bounces, and inputs that failed.
+//! Runs the decoder over every message of a set of inputs, in parallel and
+//! in input order, and keeps the account: messages read, bounces,
+//! non-bounces, and inputs that failed.
+//!
+//! One thread reads (streaming: an mbox is never held whole), `jobs` workers
+//! decode and render chunks of messages, and the calling thread puts the
+//! chunks back in input order. Memory stays bounded: the reader may be at
+//! most a fixed number of chunks ahead of the output.
 
-use crate::args::LimitArgs;
+use crate::args::BatchArgs;
 use bounce_core::input::{Inputs, Item};
 use bounce_core::{Decoded, Decoder, Limits};
+use std::collections::BTreeMap;
 use std::fmt;
+use std::io::IsTerminal;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::{Arc, Mutex};
+
+/// Messages per chunk handed to a worker.
+const CHUNK: usize = 64;
 
 /// What a batch went through.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Account {
-    /// Messages read (decoded or not).
+    /// Messages read (decoded or not), and inputs that could not be opened.
     pub messages: usize,
     /// Messages a decoder recognised.
     pub bounces: usize,
-    /// Facts reported.
+    /// Facts reported by the decoders (before any output filter).
     pub facts: usize,
     /// Inputs (or messages of them) that could not be read or decoded, with why.
     pub failed: Vec<String>,
+    /// Messages that could not be read or decoded.
+    pub failed_messages: usize,
+}
+
+impl Account {
+    /// Messages read that were no bounce.
+    pub fn not_bounces(&self) -> usize {
+        self.messages.saturating_sub(self.bounces + self.failed_messages)
+    }
 }
 
 impl fmt::Display for Account {
@@ -26,53 +48,228 @@ impl fmt::Display for Account {
             "{} message(s) read: {} bounce(s), {} not a bounce, {} failed; {} fact(s)",
             self.messages,
             self.bounces,
-            self.messages
-                .saturating_sub(self.bounces + self.failed.len()),
-            self.failed.len(),
+            self.not_bounces(),
+            self.failed_messages,
             self.facts
         )
     }
 }
 
-/// Decodes every message of `paths`, calling `each` with the result of every
-/// message that could be decoded. Failures are collected in the account.
-pub fn run(
+/// How a batch runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Limits, threads and verbosity.
+    pub batch: BatchArgs,
+}
+
+/// One message's outcome, as a worker hands it back.
+struct Done<R> {
+    bounce: bool,
+    facts: usize,
+    bytes: usize,
+    /// Read or decode failures, and notes such as truncated recipients.
+    failure: Option<String>,
+    note: Option<String>,
+    payload: Option<R>,
+}
+
+/// Decodes every message of `paths`. `work` turns each decoded message into
+/// a payload on the worker thread (rendering, counting); `each` receives the
+/// payloads on the calling thread, in input order.
+pub fn run<R: Send>(
     paths: Vec<String>,
-    limits: LimitArgs,
-    mut each: impl FnMut(&Decoded) -> anyhow::Result<()>,
+    opts: Options,
+    work: impl Fn(&Decoded) -> R + Sync,
+    mut each: impl FnMut(R) -> anyhow::Result<()>,
 ) -> anyhow::Result<Account> {
     let registry = bounce_providers::registry()?;
     let decoder = Decoder::new(registry).with_limits(Limits {
-        max_message_bytes: limits.max_message_size,
-        max_recipients: limits.max_recipients,
+        max_message_bytes: opts.batch.max_message_size,
+        max_recipients: opts.batch.max_recipients,
     });
+    let progress = Progress::new(&paths, opts.batch.quiet);
+    let inputs = Inputs::new(paths, opts.batch.max_message_size);
     let mut account = Account::default();
-    for item in Inputs::new(paths, limits.max_message_size) {
-        match item {
-            Item::Message { origin, bytes } => {
-                account.messages += 1;
-                match decoder.decode(&bytes, &origin) {
-                    Ok(decoded) => {
-                        if decoded.decoder.is_some() {
-                            account.bounces += 1;
+    let mut take = |done: Done<R>, account: &mut Account| -> anyhow::Result<()> {
+        account.messages += 1;
+        account.bounces += usize::from(done.bounce);
+        account.facts += done.facts;
+        progress.advance(done.bytes);
+        if let Some(f) = done.failure {
+            account.failed_messages += 1;
+            account.failed.push(f);
+        }
+        if let Some(n) = done.note {
+            account.failed.push(n);
+        }
+        if let Some(p) = done.payload {
+            each(p)?;
+        }
+        Ok(())
+    };
+    let one = |item: Item| -> Done<R> { process(&decoder, item, &work) };
+
+    if opts.batch.jobs() <= 1 {
+        for item in inputs {
+            take(one(item), &mut account)?;
+        }
+    } else {
+        std::thread::scope(|scope| -> anyhow::Result<()> {
+            // At most `ahead` chunks are read but not yet written.
+            let ahead = opts.batch.jobs() * 4;
+            let (chunk_tx, chunk_rx) = sync_channel::<(usize, Vec<Item>)>(ahead);
+            let (done_tx, done_rx) = sync_channel::<(usize, Vec<Done<R>>)>(ahead);
+            let (token_tx, token_rx) = sync_channel::<()>(ahead);
+            for _ in 0..ahead {
+                token_tx.send(())?;
+            }
+            scope.spawn(move || {
+                let mut seq = 0;
+                let mut chunk = Vec::with_capacity(CHUNK);
+                for item in inputs {
+                    chunk.push(item);
+                    if chunk.len() == CHUNK {
+                        if token_rx.recv().is_err() || chunk_tx.send((seq, std::mem::take(&mut chunk))).is_err() {
+                            return;
                         }
-                        if decoded.truncated > 0 {
-                            account.failed.push(format!(
-                                "{origin}: {} recipient(s) beyond --max-recipients were not reported",
-                                decoded.truncated
-                            ));
-                        }
-                        account.facts += decoded.facts.len();
-                        each(&decoded)?;
+                        seq += 1;
                     }
-                    Err(e) => account.failed.push(format!("{origin}: {e}")),
+                }
+                if !chunk.is_empty() && token_rx.recv().is_ok() {
+                    let _ = chunk_tx.send((seq, chunk));
+                }
+            });
+            let chunk_rx: Arc<Mutex<Receiver<(usize, Vec<Item>)>>> = Arc::new(Mutex::new(chunk_rx));
+            for _ in 0..opts.batch.jobs() {
+                let rx = Arc::clone(&chunk_rx);
+                let tx = done_tx.clone();
+                let one = &one;
+                scope.spawn(move || loop {
+                    let next = rx.lock().map_err(|_| ()).and_then(|r| r.recv().map_err(|_| ()));
+                    let Ok((seq, items)) = next else { return };
+                    let out: Vec<Done<R>> = items.into_iter().map(one).collect();
+                    if tx.send((seq, out)).is_err() {
+                        return;
+                    }
+                });
+            }
+            drop(done_tx);
+            let mut pending: BTreeMap<usize, Vec<Done<R>>> = BTreeMap::new();
+            let mut next = 0;
+            for (seq, out) in done_rx.iter() {
+                pending.insert(seq, out);
+                while let Some(out) = pending.remove(&next) {
+                    for done in out {
+                        take(done, &mut account)?;
+                    }
+                    next += 1;
+                    // A closed reader just means it has finished.
+                    let _ = token_tx.send(());
                 }
             }
-            Item::Failed(e) => {
-                account.messages += 1;
-                account.failed.push(e.to_string());
+            Ok(())
+        })?;
+    }
+    progress.finish();
+    Ok(account)
+}
+
+fn process<R>(decoder: &Decoder<'_>, item: Item, work: &(impl Fn(&Decoded) -> R + Sync)) -> Done<R> {
+    match item {
+        Item::Message { origin, bytes } => match decoder.decode(&bytes, &origin) {
+            Ok(decoded) => Done {
+                bounce: decoded.decoder.is_some(),
+                facts: decoded.facts.len(),
+                bytes: bytes.len(),
+                failure: None,
+                note: (decoded.truncated > 0).then(|| {
+                    format!("{origin}: {} recipient(s) beyond --max-recipients were not reported", decoded.truncated)
+                }),
+                payload: Some(work(&decoded)),
+            },
+            Err(e) => Done {
+                bounce: false,
+                facts: 0,
+                bytes: bytes.len(),
+                failure: Some(format!("{origin}: {e}")),
+                note: None,
+                payload: None,
+            },
+        },
+        Item::Failed(e) => {
+            Done { bounce: false, facts: 0, bytes: 0, failure: Some(e.to_string()), note: None, payload: None }
+        }
+    }
+}
+
+/// A progress bar on stderr for large inputs, only when stderr is a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    messages: std::cell::Cell<u64>,
+}
+
+impl Progress {
+    /// Inputs of at least this many bytes (or any directory) get a bar.
+    const LARGE: u64 = 32 << 20;
+
+    fn new(paths: &[String], quiet: bool) -> Progress {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress::none();
+        }
+        let mut total = 0u64;
+        let mut tree = false;
+        for p in paths {
+            match std::fs::metadata(p) {
+                Ok(m) if m.is_dir() => tree = true,
+                Ok(m) => total += m.len(),
+                Err(_) => {}
+            }
+        }
+        let bar = if tree {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {pos} messages ({per_sec}) {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar
+        } else if total >= Self::LARGE {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec}, {msg} messages, eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        } else {
+            return Progress::none();
+        };
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+        Progress { bar: Some(bar), messages: std::cell::Cell::new(0) }
+    }
+
+    fn none() -> Progress {
+        Progress { bar: None, messages: std::cell::Cell::new(0) }
+    }
+
+    fn advance(&self, bytes: usize) {
+        if let Some(bar) = &self.bar {
+            if bar.length().is_some() {
+                bar.inc(bytes as u64);
+                let n = self.messages.get() + 1;
+                self.messages.set(n);
+                if n % 1024 == 0 {
+                    bar.set_message(n.to_string());
+                }
+            } else {
+                bar.inc(1);
             }
         }
     }
-    Ok(account)
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! One function per subcommand.
 
-use crate::args::{Cli, Command, Format, ParseArgs};
-use crate::batch;
+use crate::args::{Cli, Command, Format, ParseArgs, StatsArgs};
+use crate::batch::{self, Account, Options};
+use crate::stats::Stats;
 use bounce_core::{Fact, Reason};
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -9,59 +10,103 @@ use std::process::ExitCode;
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Parse(args) => parse(args),
+        Command::Stats(args) => stats(args),
         Command::Providers => providers(),
+    }
+}
+
+/// Whether a fact is reported, given the --delivered and --vacation flags.
+fn reported(f: &Fact, delivered: bool, vacation: bool) -> bool {
+    match f.reason {
+        Reason::Delivered => delivered,
+        Reason::Vacation => vacation,
+        _ => true,
     }
 }
 
 fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let (format, delivered, vacation) = (args.format, args.delivered, args.vacation);
     let mut first = true;
-    if args.format == Format::Json {
+    if format == Format::Json {
         out.write_all(b"[")?;
     }
-    let keep = |f: &Fact| match f.reason {
-        Reason::Delivered => args.delivered,
-        Reason::Vacation => args.vacation,
-        _ => true,
+    // Rendering happens on the worker threads; the output thread only writes.
+    let render = |decoded: &bounce_core::Decoded| -> Vec<Vec<u8>> {
+        decoded
+            .facts
+            .iter()
+            .filter(|f| reported(f, delivered, vacation))
+            .map(|f| {
+                let mut buf = Vec::with_capacity(1024);
+                let ok = match format {
+                    Format::Jsonl => serde_json::to_writer(&mut buf, f),
+                    Format::Json => serde_json::to_writer_pretty(&mut buf, f),
+                };
+                // Serialising plain strings and numbers cannot fail.
+                debug_assert!(ok.is_ok());
+                buf
+            })
+            .collect()
     };
-    let account = batch::run(args.paths, args.limits, |decoded| {
-        for fact in decoded.facts.iter().filter(|f| keep(f)) {
-            match args.format {
+    let account = batch::run(args.paths, Options { batch: args.batch }, render, |facts| {
+        for fact in facts {
+            match format {
                 Format::Jsonl => {
-                    serde_json::to_writer(&mut out, fact)?;
+                    out.write_all(&fact)?;
                     out.write_all(b"\n")?;
                 }
                 Format::Json => {
                     out.write_all(if first { b"\n" } else { b",\n" })?;
-                    serde_json::to_writer_pretty(&mut out, fact)?;
+                    out.write_all(&fact)?;
                 }
             }
             first = false;
         }
         Ok(())
     })?;
-    if args.format == Format::Json {
+    if format == Format::Json {
         out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
     }
     out.flush()?;
-    report(&account, args.limits.quiet)
+    report(&account, args.batch.quiet)
 }
 
-/// Prints the account on stderr and returns the exit status.
-fn report(account: &batch::Account, quiet: bool) -> anyhow::Result<ExitCode> {
+fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
+    let (delivered, vacation) = (args.delivered, args.vacation);
+    let mut stats = Stats::default();
+    let summarise = |decoded: &bounce_core::Decoded| -> Vec<(Reason, String, String, bool)> {
+        decoded
+            .facts
+            .iter()
+            .filter(|f| reported(f, delivered, vacation))
+            .map(|f| (f.reason, f.smtpagent.clone(), f.destination.clone(), f.hardbounce))
+            .collect()
+    };
+    let account = batch::run(args.paths, Options { batch: args.batch }, summarise, |facts| {
+        for (reason, provider, destination, hard) in facts {
+            stats.add(reason, provider, destination, hard);
+        }
+        Ok(())
+    })?;
+    stats.account = account;
+    let mut out = BufWriter::new(io::stdout().lock());
+    stats.write(&mut out, args.format, args.top)?;
+    out.flush()?;
+    report(&stats.account, true)
+}
+
+/// Prints failures (and, unless quiet, the account) on stderr; the exit status.
+fn report(account: &Account, quiet: bool) -> anyhow::Result<ExitCode> {
     let mut err = io::stderr().lock();
     for f in &account.failed {
-        writeln!(err, "bounce: {f}")?;
+        writeln!(err, "bounce: {}", crate::stats::printable(f))?;
     }
     if !quiet && (account.messages > 1 || !account.failed.is_empty()) {
         writeln!(err, "bounce: {account}")?;
     }
-    Ok(if account.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(if account.failed_messages == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn providers() -> anyhow::Result<ExitCode> {

@@ -5,6 +5,7 @@
 mod args;
 mod batch;
 mod commands;
+mod stats;
 
 use clap::Parser;
 use std::io::{self, Write};

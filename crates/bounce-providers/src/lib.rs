@@ -7,9 +7,13 @@ use bounce_core::{Registry, RegistryError};
 // One line per provider crate (kept sorted; `cargo xtask new-provider` adds here).
 // providers-begin
 use bounce_provider_activehunter as _;
+use bounce_provider_au as _;
 use bounce_provider_barracuda as _;
+use bounce_provider_domino as _;
 use bounce_provider_exim as _;
+use bounce_provider_fullmailbox as _;
 use bounce_provider_jwh as _;
+use bounce_provider_lolipop as _;
 use bounce_provider_mailfoundry as _;
 use bounce_provider_mailmarshal as _;
 use bounce_provider_mcafee as _;
@@ -17,8 +21,10 @@ use bounce_provider_messagelabs as _;
 use bounce_provider_mfilter as _;
 use bounce_provider_mimecast as _;
 use bounce_provider_mxlogic as _;
+use bounce_provider_notes as _;
 use bounce_provider_ocn as _;
 use bounce_provider_postfix as _;
+use bounce_provider_qmail_generic as _;
 use bounce_provider_sendmail as _;
 use bounce_provider_softbank as _;
 use bounce_provider_surfcontrol as _;
@@ -30,6 +36,7 @@ use bounce_provider_x3 as _;
 use bounce_provider_x4 as _;
 use bounce_provider_x5 as _;
 use bounce_provider_x6 as _;
+use bounce_provider_yahoo as _;
 // providers-end
 
 /// The registry of every provider.

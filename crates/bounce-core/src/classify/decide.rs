@@ -152,6 +152,9 @@ impl Ctx<'_> {
     /// one, with the rule that says so.
     fn holds(&self, reason: Reason) -> Option<String> {
         match reason {
+            // A refusal of MAIL FROM speaks of the sender: a "bad mailbox" or
+            // "bad domain" there is the sender's, and step 3 calls it rejected.
+            UserUnknown | Filtered | HostUnknown if self.command == Some(Command::Mail) => None,
             UserUnknown => self.user_unknown(),
             Filtered => self.filtered(),
             Rejected => self.rejected(),

@@ -193,6 +193,7 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
             "unable to deliver message after multiple retries",
             "was not reachable within the allowed queue period",
             "your message could not be delivered for more than",
+            "message will be retried for",
             "did not accept our requests to connect",
         ],
     ),
@@ -241,7 +242,6 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
             "host or domain name not found",
             "host unknown",
             "host unreachable",
-            "invalid domain",
             "mail domain mentioned in email address is unknown",
             "name or service not known",
             "no such domain",
@@ -270,7 +270,6 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
             "exceeding its mailbox quota",
             "full mailbox",
             "inbox is out of storage space",
-            "insufficient disk space",
             "is over disk quota",
             "is over quota temporarily",
             "mail file size exceeds the maximum size allowed for mail delivery",
@@ -366,6 +365,7 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
             "not allowed to relay through this machine",
             "not an open relay, so get lost",
             "not local host",
+            "no relaying",
             "relay access denied",
             "relay denied",
             "relay not permitted",
@@ -417,7 +417,6 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
             "local policy violation",
             "message given low priority",
             "message not accepted for policy reasons",
-            "policy violation",
             "protocol violation",
             "rejected for policy reasons",
             "the email address used to send your message is not subscribed to this group",
@@ -532,6 +531,7 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
             "authentication failure",
             "authentication required",
             "authentication turned on in your email client",
+            "turn on smtp authentication",
             "executable files are not allowed in compressed files",
             "insecure mail relay",
             "sorry, you don't authenticate or the domain isn't in my list of allowed rcpthosts",
@@ -545,6 +545,7 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
         &[
             " - spam",
             "//www.barracudanetworks.com/reputation/",
+            "blacklisted url in message",
             "bulk mail rejected",
             "bulk email",
             "content filter rejection",
@@ -691,7 +692,12 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
     ),
     (
         SystemFull,
-        &["mail system full", "requested mail action aborted: exceeded storage allocation", "insufficient system storage"],
+        &[
+            "insufficient disk space",
+            "insufficient system storage",
+            "mail system full",
+            "requested mail action aborted: exceeded storage allocation",
+        ],
     ),
     (
         UserUnknown,
@@ -772,7 +778,6 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
             "the following recipients was undeliverable",
             "the user does not exist",
             "this recipient is in my badrecipientto list",
-            "unknown address",
             "unknown e-mail address",
             "unknown local part",
             "unknown mailbox",
@@ -859,11 +864,11 @@ pub(super) static SEQUENCES: &[(Reason, &[&[&str]])] = &[
         ],
     ),
     (HostUnknown, &[&["553 ", " does not exist"]]),
+    (PolicyViolation, &[&["this message was blocked because its content presents a potential", "security issue"]]),
     (
         Rejected,
         &[
             &["sender ", " rejected"],
-            &["mail from ", " rejected for policy reasons"],
         ],
     ),
     (
@@ -917,8 +922,6 @@ pub(super) static SEQUENCES: &[(Reason, &[&[&str]])] = &[
             &["<", ">... blocked by "],
             &["account ", " does not exist at the organization"],
             &["adresse d", "destinataire invalide"],
-            &["address", "does not exist"],
-            &["email", " does not exist"],
             &["mailbox ", "does not exist"],
             &["mailbox ", " unavailable"],
             &["no ", " in name directory"],
@@ -1172,21 +1175,19 @@ impl Table {
 }
 
 /// Prepares a diagnostic for scanning: whitespace runs become one space, and
-/// the `550-5.7.1 ` prefixes that multi-line replies repeat on every line
-/// after the first are dropped, so that a phrase split over lines is found.
+/// the reply prefixes that a multi-line reply repeats on every line after the
+/// first (`550-5.7.1 `, `550-`, and `550 5.7.1 ` on the last line) are
+/// dropped, so that a phrase split over lines is still found.
 pub(super) fn normalize(text: &str) -> Cow<'_, str> {
     let text = text.trim();
-    let needs = text.bytes().any(|b| matches!(b, b'\t' | b'\r' | b'\n'))
-        || text.contains("  ")
-        || continuations(text).nth(1).is_some();
-    if !needs {
+    let spaced = text.bytes().any(|b| matches!(b, b'\t' | b'\r' | b'\n')) || text.contains("  ");
+    if !spaced && repeated_prefixes(text).is_empty() {
         return Cow::Borrowed(text);
     }
     let squeezed = squeeze(text);
     let mut out = String::with_capacity(squeezed.len());
     let mut last = 0;
-    // The first marker carries the codes and stays.
-    for (start, len) in continuations(&squeezed).skip(1) {
+    for (start, len) in repeated_prefixes(&squeezed) {
         out.push_str(&squeezed[last..start]);
         last = start + len;
     }
@@ -1213,38 +1214,47 @@ fn squeeze(text: &str) -> String {
     out
 }
 
-/// The `DDD-X.Y.Z ` markers of a multi-line reply: (start, length with the
-/// space after it), each at the start of the text or after whitespace.
-fn continuations(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+/// The spans (start, length) of the reply prefixes repeated after the first
+/// line of a multi-line reply. The first `DDD-` prefix, which carries the
+/// codes, stays; later ones with the same reply code go, as does a final
+/// `DDD X.Y.Z ` that repeats the first one's codes.
+fn repeated_prefixes(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut first: Option<(&str, Option<&str>)> = None;
     let bytes = text.as_bytes();
-    memchr::memchr_iter(b'-', bytes).filter_map(move |dash| {
-        let start = dash.checked_sub(3)?;
-        if start > 0 && !bytes[start - 1].is_ascii_whitespace() {
-            return None;
+    for i in 0..bytes.len() {
+        if !matches!(bytes[i], b'4' | b'5') || (i > 0 && !bytes[i - 1].is_ascii_whitespace()) {
+            continue;
         }
-        Some((start, marker_len(text.get(start..)?)?))
-    })
+        let Some((code, dash, status, len)) = reply_prefix(&text[i..]) else {
+            continue;
+        };
+        match first {
+            None if dash => first = Some((code, status)),
+            None => {}
+            Some((c, s)) if c == code && (dash || (status.is_some() && status == s)) => spans.push((i, len)),
+            Some(_) => {}
+        }
+    }
+    spans
 }
 
-/// The length of a `DDD-X.Y.Z` marker and the space after it, at the start of `s`.
-fn marker_len(s: &str) -> Option<usize> {
+/// A reply prefix at the start of `s`: `DDD-`, `DDD-X.Y.Z ` or `DDD X.Y.Z `.
+/// Returns the reply code, whether a dash follows it, the status code if one
+/// follows, and the length including the space after the status.
+fn reply_prefix(s: &str) -> Option<(&str, bool, Option<&str>, usize)> {
     let b = s.as_bytes();
-    if b.len() < 9
-        || !matches!(b[0], b'4' | b'5')
-        || !b[1].is_ascii_digit()
-        || !b[2].is_ascii_digit()
-        || b[3] != b'-'
-    {
+    if b.len() < 4 || !b[..3].iter().all(u8::is_ascii_digit) || !matches!(b[3], b'-' | b' ') {
         return None;
     }
-    let code_end = b[4..]
-        .iter()
-        .position(|c| !(c.is_ascii_digit() || *c == b'.'))
-        .map_or(b.len(), |p| p + 4);
-    crate::smtp::Status::parse(&s[4..code_end])?;
-    match b.get(code_end) {
-        None => Some(code_end),
-        Some(c) if c.is_ascii_whitespace() => Some(code_end + 1),
+    let dash = b[3] == b'-';
+    let rest = &s[4..];
+    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+    let status = crate::smtp::Status::parse(&rest[..end]).map(|_| &rest[..end]);
+    match (status, rest.as_bytes().get(end)) {
+        (Some(st), None) => Some((&s[..3], dash, Some(st), 4 + end)),
+        (Some(st), Some(c)) if c.is_ascii_whitespace() => Some((&s[..3], dash, Some(st), 5 + end)),
+        _ if dash => Some((&s[..3], true, None, 4)),
         _ => None,
     }
 }
@@ -1337,9 +1347,16 @@ mod tests {
         );
         assert!(table().scan(&n).has(RequirePtr));
         assert_eq!(normalize(" plain text "), "plain text");
+        assert_eq!(normalize("smtp; 550-5.7.1 first 550-5.7.1 second"), "smtp; 550-5.7.1 first second");
+        // The last line of a reply has a space, not a dash.
         assert_eq!(
-            normalize("smtp; 550-5.7.1 first 550-5.7.1 second"),
-            "smtp; 550-5.7.1 first second"
+            normalize("550-5.7.1 [192.0.2.222 13] Messages with multiple 550 5.7.1 addresses in From: header"),
+            "550-5.7.1 [192.0.2.222 13] Messages with multiple addresses in From: header"
+        );
+        // Prefixes without a status code.
+        assert_eq!(
+            normalize("550-Your message was rejected.\n    550-Reason: no reverse DNS.\n    550 7d39d529"),
+            "550-Your message was rejected. Reason: no reverse DNS. 550 7d39d529"
         );
         assert_eq!(normalize("a  b\tc"), "a b c");
         // A reply code and status that are not a continuation stay.

@@ -42,7 +42,6 @@ pub(super) fn name(status: Status) -> Option<Reason> {
         (5, 4, 4) => HostUnknown,
         (4, 4, 5) => SystemFull,
         // Mail delivery protocol status.
-        (4, 5, 0) => NetworkError,
         (4 | 5, 5, 3 | 5) => SystemError,
         (5, 5, 4) => SystemError,
         (5, 5, 2 | 6) => SyntaxError,
