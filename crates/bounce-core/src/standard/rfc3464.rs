@@ -18,8 +18,9 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
         return None;
     }
     // A report without Diagnostic-Code: the human-readable part says why.
+    let shared = explanation(mail.body(), "");
     for d in recipients.iter_mut().filter(|d| d.diagnosis.is_empty()) {
-        d.diagnosis = explanation(mail.body(), &d.recipient);
+        d.diagnosis = if shared.is_empty() { explanation(mail.body(), &d.recipient) } else { shared.clone() };
         if d.replycode.is_none() {
             d.replycode = ReplyCode::find(&d.diagnosis);
         }
@@ -28,10 +29,17 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
 }
 
 /// What the human-readable text says about one recipient: the transcript of
-/// the SMTP session when there is one, else the lines that name the
-/// recipient or quote a server's reply.
+/// the SMTP session when there is one, else the lines that quote a server's
+/// reply, else (when `recipient` is not empty) the lines that name the
+/// recipient. Only the first 64 KiB of the text are read, so that a report
+/// with thousands of recipients stays linear.
 pub fn explanation(body: &str, recipient: &str) -> String {
     let body = crate::standard::textscan::cut_original(body);
+    let mut end = body.len().min(64 * 1024);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let body = &body[..end];
     let body = match body
         .find("Reporting-MTA:")
         .or_else(|| body.find("Final-Recipient:"))

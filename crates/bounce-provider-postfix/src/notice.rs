@@ -1,0 +1,366 @@
+//! The ordinary Postfix notice: per-recipient paragraphs written by
+//! bounce(8) (`<addr>: host mx[ip] said: ... (in reply to RCPT TO command)`),
+//! merged with the fields of its message/delivery-status part, which may come
+//! as a MIME part or written inline in the text when the notice was forwarded
+//! as plain text.
+
+use bounce_core::dispatch::squeeze;
+use bounce_core::smtp::{Command, ReplyCode, Status};
+use bounce_core::standard::rfc3464;
+use bounce_core::text;
+use bounce_core::{Draft, Mail, Original, Report};
+
+/// One recipient paragraph of a Postfix notice, as bounce(8) writes it:
+/// `<recipient>: text` or `<recipient> (expanded from <alias>): text`, the
+/// text wrapped over indented lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Paragraph {
+    /// The failed address.
+    pub recipient: String,
+    /// The address it was expanded from, if Postfix says so.
+    pub alias: String,
+    /// What Postfix says of it, whitespace squeezed: the remote server's reply
+    /// with `host ... said:` and `(in reply to ... command)`, or Postfix's own
+    /// words (`Host or domain name not found...`, `connect to ...`).
+    pub text: String,
+}
+
+impl Paragraph {
+    /// The SMTP command the reply answered: `(in reply to RCPT TO command)`,
+    /// `lost connection ... while sending MAIL FROM`, and `refused to talk to
+    /// me` (the greeting), which Sisimai files under HELO.
+    pub fn command(&self) -> Option<Command> {
+        let lower = self.text.to_ascii_lowercase();
+        if let Some(pos) = lower.find("(in reply to ") {
+            let tail = &lower[pos..];
+            let tail = &tail[..tail.find(')').map_or(tail.len(), |n| n + 1)];
+            return match Command::find(tail) {
+                Some(c) => Some(c),
+                None if tail.contains("initial greeting") => Some(Command::Connect),
+                None => tail.split_whitespace().nth(3).and_then(Command::parse),
+            };
+        }
+        if let Some(pos) = lower.find(" while ") {
+            let tail = &lower[pos..];
+            if let Some(c) = Command::find(tail) {
+                return Some(c);
+            }
+            if tail.contains("ehlo handshake") {
+                return Some(Command::Ehlo);
+            }
+            if tail.contains("helo handshake") {
+                return Some(Command::Helo);
+            }
+            if tail.contains("initial server greeting") {
+                return Some(Command::Connect);
+            }
+        }
+        if lower.contains("refused to talk to me:") {
+            return Some(Command::Helo);
+        }
+        None
+    }
+
+    /// The remote host named in `host NAME[ip] said:`, `connect to NAME[ip]`,
+    /// `lost connection with NAME[ip]` or `conversation with NAME[ip]`.
+    pub fn rhost(&self) -> Option<&str> {
+        for lead in ["host ", "connect to ", "connection with ", "conversation with "] {
+            let mut from = 0;
+            while let Some(off) = self.text[from..].find(lead) {
+                let start = from + off + lead.len();
+                let rest = &self.text[start..];
+                let end = rest.find(|c: char| c == '[' || c.is_whitespace() || c == ':').unwrap_or(rest.len());
+                if rest[end..].starts_with('[') && end > 0 && rest[..end].contains('.') {
+                    return Some(&rest[..end]);
+                }
+                from = start;
+            }
+        }
+        None
+    }
+
+    /// The enhanced status code the text quotes, if it says more than the class.
+    pub fn status(&self) -> Option<Status> {
+        Status::find_all(&self.text).find(|s| !s.is_generic())
+    }
+
+    /// The SMTP reply code the text quotes.
+    pub fn replycode(&self) -> Option<ReplyCode> {
+        ReplyCode::find(&self.text)
+    }
+}
+
+/// Where a recipient paragraph starts: a line `<local@domain>:` or
+/// `<local@domain> (expanded from ...`.
+fn starts_paragraph(line: &str) -> bool {
+    let t = line.trim_start();
+    let Some(rest) = t.strip_prefix('<') else { return false };
+    let Some(close) = rest.find('>') else { return false };
+    let addr = &rest[..close];
+    if !addr.contains('@') || addr.contains(' ') {
+        return false;
+    }
+    let after = &rest[close + 1..];
+    after.starts_with(':') || after.starts_with(" (expanded")
+}
+
+/// Splits a joined paragraph into (recipient, alias, text).
+fn split_paragraph(joined: &str) -> Option<Paragraph> {
+    let t = joined.trim_start().strip_prefix('<')?;
+    let close = t.find('>')?;
+    let recipient = t[..close].to_owned();
+    let mut after = &t[close + 1..];
+    let mut alias = String::new();
+    if let Some(exp) = after.strip_prefix(" (expanded from ") {
+        let end = exp.find("):")?;
+        alias = text::clean_address(&exp[..end]);
+        after = &exp[end + 1..];
+    }
+    let body = after.strip_prefix(':')?.trim();
+    Some(Paragraph { recipient: text::clean_address(&recipient), alias, text: body.to_owned() })
+}
+
+/// Every recipient paragraph in `text`, in order. A paragraph runs from its
+/// `<address>:` line to the next blank line or the next paragraph.
+pub fn paragraphs(text: &str) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if starts_paragraph(line) {
+            if let Some(p) = current.take().as_deref().and_then(split_paragraph) {
+                out.push(p);
+            }
+            current = Some(line.trim().to_owned());
+        } else if line.trim().is_empty() {
+            if let Some(p) = current.take().as_deref().and_then(split_paragraph) {
+                out.push(p);
+            }
+        } else if let Some(c) = current.as_mut() {
+            c.push(' ');
+            c.push_str(line.trim());
+        }
+    }
+    if let Some(p) = current.as_deref().and_then(split_paragraph) {
+        out.push(p);
+    }
+    for p in &mut out {
+        p.text = squeeze(&p.text);
+    }
+    out
+}
+
+/// Field names that begin the delivery-status fields when a notice carries
+/// them inline (forwarded as plain text).
+const DSN_START: &[&str] = &["Reporting-MTA:", "X-Postfix-Queue-ID:", "Final-Recipient:", "Original-Recipient:"];
+
+/// Lines after which the notice is over and the returned message begins.
+const ORIGINAL_MARKERS: &[&str] =
+    &["content-type: message/rfc822", "content-type: text/rfc822-headers", "content-description: undelivered message"];
+
+/// The offset of the first line of `text` that starts (ASCII
+/// case-insensitively) with one of `markers`.
+fn line_starting_with(text: &str, markers: &[&str]) -> Option<usize> {
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if markers.iter().any(|m| t.len() >= m.len() && t.as_bytes()[..m.len()].eq_ignore_ascii_case(m.as_bytes())) {
+            return Some(pos);
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// The header block of a returned message written inline after a
+/// `Content-Type: message/rfc822` line: what follows the part's own headers.
+fn inline_original(rest: &str) -> Option<String> {
+    let nl = rest.find('\n')?;
+    let after_marker = &rest[nl + 1..];
+    let blank = after_marker.find("\n\n").map_or(0, |b| b + 2);
+    let block = &after_marker[blank..];
+    let end = block.find("\n\n").unwrap_or(block.len());
+    let block = &block[..end];
+    text::header_fields(block).iter().any(|f| f.name.eq_ignore_ascii_case("From") || f.name.eq_ignore_ascii_case("To"))
+        .then(|| format!("{block}\n"))
+}
+
+/// Decodes a Postfix notice whose human-readable part is `text` (from the
+/// line after the notice's opening sentence on), with the delivery-status
+/// fields of `mail` (its MIME part, or fields written inline in `text`).
+/// `None` when no recipient is found.
+pub fn decode_notice(mail: &Mail<'_>, text: &str) -> Option<Report> {
+    let cut = line_starting_with(text, ORIGINAL_MARKERS);
+    let notice = &text[..cut.unwrap_or(text.len())];
+    let (human, dsn) = match mail.dsn() {
+        Some(d) => (notice, Some(d)),
+        None => match line_starting_with(notice, DSN_START) {
+            Some(at) => (&notice[..at], Some(&notice[at..])),
+            None => (notice, None),
+        },
+    };
+    let paras = paragraphs(human);
+    let mut drafts = dsn.map(rfc3464::recipients).unwrap_or_default();
+    if drafts.is_empty() {
+        drafts = paras.iter().map(draft_of).collect();
+        if warning_only(text) {
+            for d in &mut drafts {
+                d.action = "delayed".to_owned();
+            }
+        }
+    } else {
+        merge(&mut drafts, &paras);
+    }
+    if drafts.is_empty() && text.to_ascii_lowercase().contains("--- delivery report unavailable ---") {
+        // bounce(8) could not read its log: the original's To is all we have.
+        let to = mail.original_headers().map(Original::from_headers).map(|o| o.to).unwrap_or_default();
+        if to.contains('@') {
+            let mut d = Draft::new(to);
+            d.action = "failed".to_owned();
+            // A failure notice: the class is known even though the detail is not.
+            d.status = Status::new(5, 0, 0);
+            drafts.push(d);
+        }
+    }
+    if drafts.is_empty() {
+        return None;
+    }
+    let mut report = Report::new(drafts);
+    if mail.original_headers().is_none() {
+        report.original = cut.and_then(|at| inline_original(&text[at..])).or_else(|| {
+            let sender = dsn.and_then(postfix_sender)?;
+            Some(format!("From: {sender}\n"))
+        });
+    }
+    Some(report)
+}
+
+/// The `X-Postfix-Sender` of a delivery-status text, without its type.
+fn postfix_sender(dsn: &str) -> Option<String> {
+    let groups = text::field_groups(dsn);
+    let v = groups.iter().find_map(|g| text::field(g, "X-Postfix-Sender"))?;
+    let addr = text::clean_address(v);
+    addr.contains('@').then_some(addr)
+}
+
+/// Whether this is a delay warning rather than a failure notice.
+fn warning_only(text: &str) -> bool {
+    text.contains("THIS IS A WARNING ONLY")
+}
+
+/// A draft from a paragraph alone (no delivery-status part).
+fn draft_of(p: &Paragraph) -> Draft {
+    let mut d = Draft::new(p.recipient.clone());
+    d.alias.clone_from(&p.alias);
+    d.diagnosis.clone_from(&p.text);
+    d.command = p.command();
+    d.rhost = p.rhost().unwrap_or("").to_owned();
+    d.status = Status::find(&p.text);
+    d.replycode = p.replycode();
+    if p.text.contains(" said: ") || p.text.contains("refused to talk to me:") {
+        d.diagnostictype = "SMTP".to_owned();
+    }
+    d.action = "failed".to_owned();
+    d
+}
+
+/// Completes each delivery-status draft with its paragraph: the command, the
+/// fuller text, and the codes when the fields gave none or only a class, as
+/// Sisimai's Lhost::Postfix does.
+fn merge(drafts: &mut [Draft], paras: &[Paragraph]) {
+    let by_index = paras.len() == drafts.len();
+    for (i, d) in drafts.iter_mut().enumerate() {
+        if d.diagnostictype.eq_ignore_ascii_case("X-POSTFIX") {
+            d.diagnostictype = "SMTP".to_owned();
+        }
+        let found = paras
+            .iter()
+            .find(|p| p.recipient.eq_ignore_ascii_case(&d.recipient))
+            .or_else(|| paras.iter().find(|p| !d.alias.is_empty() && p.recipient.eq_ignore_ascii_case(&d.alias)))
+            .or_else(|| by_index.then(|| &paras[i]));
+        let Some(p) = found else { continue };
+        if d.alias.is_empty() && !p.alias.is_empty() && !p.alias.eq_ignore_ascii_case(&d.recipient) {
+            d.alias.clone_from(&p.alias);
+        }
+        if d.command.is_none() {
+            d.command = p.command();
+        }
+        if d.rhost.is_empty() {
+            d.rhost = p.rhost().unwrap_or("").to_owned();
+        }
+        let dsn_text = squeeze(&d.diagnosis);
+        if dsn_text.is_empty() || dsn_text.bytes().all(|b| b.is_ascii_digit()) {
+            d.diagnosis.clone_from(&p.text);
+            if d.replycode.is_none() {
+                d.replycode = p.replycode();
+            }
+            continue;
+        }
+        let better_status = match d.status {
+            None => p.status(),
+            Some(s) if s.is_generic() => p.status().filter(|t| t.class() == s.class()),
+            Some(_) => None,
+        };
+        if better_status.is_some() {
+            d.status = better_status;
+        }
+        let reply = p.replycode();
+        if d.replycode.is_none() {
+            d.replycode = reply;
+        }
+        if (better_status.is_some() || reply.is_some()) && p.text.len() >= dsn_text.len() && p.text.contains(&dsn_text) {
+            d.diagnosis.clone_from(&p.text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_split_and_joined() {
+        let text = "\n                   The mail system\n\n\
+<a@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.1.1\n    <a@example.jp>... User unknown (in reply to RCPT TO\n    command)\n\n\
+<b@example.jp> (expanded from\n    <c@example.org>): delivery temporarily suspended: connect to\n    mx.example.jp[192.0.2.1]:25: Connection refused\n\n\
+<d@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.2.1\n<d@example.jp>... User Unknown (in reply to end of DATA command)\n";
+        let p = paragraphs(text);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[0].recipient, "a@example.jp");
+        assert_eq!(p[0].text, "host mx.example.jp[192.0.2.1] said: 550 5.1.1 <a@example.jp>... User unknown (in reply to RCPT TO command)");
+        assert_eq!(p[0].command(), Some(Command::Rcpt));
+        assert_eq!(p[0].rhost(), Some("mx.example.jp"));
+        assert_eq!(p[0].status().unwrap().to_string(), "5.1.1");
+        assert_eq!(p[0].replycode().unwrap().get(), 550);
+        assert_eq!(p[1].recipient, "b@example.jp");
+        assert_eq!(p[1].alias, "c@example.org");
+        assert!(p[1].text.starts_with("delivery temporarily suspended"));
+        assert_eq!(p[1].rhost(), Some("mx.example.jp"));
+        assert_eq!(p[1].command(), None);
+        assert_eq!(p[2].command(), Some(Command::EndOfData));
+    }
+
+    #[test]
+    fn commands_from_other_wordings() {
+        let p = |t: &str| Paragraph { text: t.to_owned(), ..Paragraph::default() };
+        assert_eq!(p("host mx[192.0.2.1] refused to talk to me: 554 go away").command(), Some(Command::Helo));
+        assert_eq!(p("lost connection with mx[192.0.2.1] while sending RCPT TO").command(), Some(Command::Rcpt));
+        assert_eq!(p("lost connection with mx[192.0.2.1] while performing the EHLO handshake").command(), Some(Command::Ehlo));
+        assert_eq!(p("said: 550 no (in reply to MAIL FROM command)").command(), Some(Command::Mail));
+        assert_eq!(p("said: 554 no (in reply to DATA command)").command(), Some(Command::Data));
+        assert_eq!(p("Host or domain name not found.").command(), None);
+    }
+
+    #[test]
+    fn not_paragraphs() {
+        assert!(!starts_paragraph("For further assistance, please contact <support@example.jp>"));
+        assert!(!starts_paragraph("<a@example.jp>... User unknown (in reply to RCPT TO command)"));
+        assert!(!starts_paragraph("<postmaster>: nothing"));
+        assert!(starts_paragraph(" <a@example.jp>: host x said"));
+    }
+
+    #[test]
+    fn status_only_when_specific() {
+        let p = Paragraph { text: "said: 550 5.0.0 <x@example.jp> no, 5.1.1 really".to_owned(), ..Paragraph::default() };
+        assert_eq!(p.status().unwrap().to_string(), "5.1.1");
+    }
+}
