@@ -49,7 +49,7 @@ impl<'a> Mail<'a> {
             content_type: String::new(),
         };
         mail.content_type = content_type_of(msg.parts[0].content_type());
-        let mut html: Option<String> = None;
+        let mut html: Option<&str> = None;
         for part in &msg.parts {
             let ctype = content_type_of(part.content_type());
             match &part.body {
@@ -74,7 +74,7 @@ impl<'a> Mail<'a> {
                 },
                 PartType::Html(h) => {
                     if html.is_none() {
-                        html = Some(mail_parser::decoders::html::html_to_text(h));
+                        html = Some(h);
                     }
                 }
                 PartType::Binary(b) | PartType::InlineBinary(b) => {
@@ -117,7 +117,9 @@ impl<'a> Mail<'a> {
         }
         if mail.body.trim().is_empty() {
             if let Some(h) = html {
-                mail.body = normalize_text(Cow::Owned(h)).into_owned();
+                // Only a message with no plain text pays for turning HTML into text.
+                let text = mail_parser::decoders::html::html_to_text(h);
+                mail.body = normalize_text(Cow::Owned(text)).into_owned();
             }
         }
         mail.msg = Some(msg);
@@ -178,27 +180,14 @@ impl<'a> Mail<'a> {
     /// The raw value of the first top-level header called `name`
     /// (case-insensitive), trimmed, continuation lines kept as they are.
     pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.headers()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        let m = self.msg.as_ref()?;
+        let h = m.parts[0].headers.iter().find(|h| h.name.as_str().eq_ignore_ascii_case(name))?;
+        Some(raw_value(m.raw_message(), h))
     }
 
     /// Every top-level header as (name, raw value), in order.
     pub fn headers(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> + '_ {
-        let msg = self.msg.as_ref();
-        msg.into_iter().flat_map(|m| {
-            let raw = m.raw_message();
-            m.parts[0].headers.iter().map(move |h| {
-                let start = (h.offset_start as usize).min(raw.len());
-                let end = (h.offset_end as usize).clamp(start, raw.len());
-                let value = String::from_utf8_lossy(&raw[start..end]);
-                let value = match value {
-                    Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
-                    Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
-                };
-                (h.name.as_str(), value)
-            })
-        })
+        self.msg.iter().flat_map(|m| m.parts[0].headers.iter().map(move |h| (h.name.as_str(), raw_value(m.raw_message(), h))))
     }
 
     /// The decoded Subject.
@@ -258,6 +247,16 @@ impl<'a> Mail<'a> {
     /// Whether the message came with headers (false for pasted text).
     pub fn has_headers(&self) -> bool {
         self.msg.is_some()
+    }
+}
+
+/// The raw text of a header's value, trimmed; invalid UTF-8 replaced.
+fn raw_value<'m>(raw: &'m [u8], h: &mail_parser::Header<'_>) -> Cow<'m, str> {
+    let start = (h.offset_start as usize).min(raw.len());
+    let end = (h.offset_end as usize).clamp(start, raw.len());
+    match String::from_utf8_lossy(&raw[start..end]) {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
     }
 }
 

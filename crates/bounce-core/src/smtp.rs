@@ -231,13 +231,14 @@ impl Command {
     /// Finds the command a transcript or diagnostic names: `in reply to RCPT TO
     /// command`, `>>> DATA`, `after MAIL FROM:`, `end of data`...
     pub fn find(text: &str) -> Option<Command> {
-        let lower = text.to_ascii_lowercase();
-        for (needle, cmd) in COMMAND_PHRASES {
-            if lower.contains(needle) {
-                return Some(*cmd);
-            }
-        }
-        None
+        static PHRASES: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(COMMAND_PHRASES.iter().map(|(p, _)| p))
+                .expect("fixed patterns")
+        });
+        // The earliest phrase of the table wins, wherever it occurs.
+        PHRASES.find_overlapping_iter(text).map(|m| m.pattern().as_usize()).min().map(|i| COMMAND_PHRASES[i].1)
     }
 
     /// Parses a bare command word (`RCPT`, `rcpt to`, `MAIL FROM:`...).

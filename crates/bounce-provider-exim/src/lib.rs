@@ -1,14 +1,14 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+use bounce_core::standard::rfc3464;
+use bounce_core::text::{self, find_address};
+use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, ReplyCode, Report, Status};
 
 struct Exim;
 
 impl ProviderMatcher for Exim {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
-        // FIXME: recognise the format and read each failed recipient.
-        let _ = (mail, Draft::default());
-        None
+        decode(mail)
     }
 }
 
@@ -17,9 +17,561 @@ bounce_core::inventory::submit! {
         id: "exim",
         kind: Kind::Mta,
         doc: include_str!("../README.md"),
-        fingerprints: &["FIXME: a phrase or header only this sender writes"],
+        fingerprints: &[
+            "X-Failed-Recipients",
+            "-eximdsn-",
+            "This message was created automatically by mail delivery software",
+            "address(es) failed:",
+            "has not yet been delivered to one or more of its",
+        ],
         rhosts: &[],
         phrases: &[],
         matcher: &Exim,
+    }
+}
+
+/// Sentences Exim's bounce and warning texts open with (deliver.c), and the
+/// customised openings seen in the wild.
+const OPENINGS: &[&str] = &[
+    "This message was created automatically by mail delivery software",
+    "This message was created automatically by the",
+    "could not be delivered to one or more of its",
+    "could not be delivered to all of its recipients",
+    "has not yet been delivered to one or more of its",
+    "A message that you sent contained one or more recipient addresses",
+];
+
+/// Where the returned original begins: the text before is the report.
+const COPY_MARKERS: &[&str] = &[
+    "------ This is a copy of the message",
+    "------ This is a copy of the body of the message",
+    "------ The body of the message is",
+];
+
+/// What a delay warning (not a bounce) says.
+const DELAY_MARKERS: &[&str] =
+    &["has not yet been delivered to one or more of its", "No action is required on your part", "This message has been delayed"];
+
+/// Exim's own explanations of a failure (router, transport and retry
+/// messages), lowercased, with the reason each one names. They decide only
+/// when no remote server's reply is quoted: a remote reply is the remote
+/// server's words and goes to the classifier.
+const LOCAL_MESSAGES: &[(&str, Reason)] = &[
+    ("user not found", Reason::UserUnknown),
+    ("all host address lookups failed permanently", Reason::HostUnknown),
+    ("all relevant mx records point to non-existent hosts", Reason::HostUnknown),
+    ("unrouteable address", Reason::HostUnknown),
+    ("unrouteable mail domain", Reason::HostUnknown),
+    // cPanel's wording for a router failure.
+    ("the account or domain may not exist", Reason::HostUnknown),
+    ("mailbox is full", Reason::MailboxFull),
+    ("error: quota exceed", Reason::MailboxFull),
+    ("quota exceeded", Reason::MailboxFull),
+    ("an mx or srv record indicated no smtp service", Reason::NotAccept),
+    ("no host found for existing smtp connection", Reason::NotAccept),
+    ("angle-brackets nested too deep", Reason::SyntaxError),
+    ("expected word or \"<\"", Reason::SyntaxError),
+    ("domain missing in source-routed address", Reason::SyntaxError),
+    ("malformed address:", Reason::SyntaxError),
+    ("delivery to file forbidden", Reason::SystemError),
+    ("delivery to pipe forbidden", Reason::SystemError),
+    ("local delivery failed", Reason::SystemError),
+    ("too many \"received\" headers", Reason::ContentError),
+    ("message is too big", Reason::EmailTooLarge),
+];
+
+/// Exim giving up after its retry period: every attempt failed temporarily.
+const EXPIRY_MESSAGES: &[&str] = &[
+    "retry timeout exceeded",
+    "retry time not reached for any host after a long failure period",
+    "all hosts have been failing for a long time",
+    "has been frozen",
+    "was frozen on arrival",
+];
+
+/// The line that heads the per-recipient explanations of a pipe or file
+/// delivery (the command's own output).
+const GENERATED_TEXT: &str = "The following text was generated during the delivery attempt";
+
+/// Decodes a bounce or delay warning written in Exim's format: the address
+/// list after "The following address(es) failed:" (or "...has not yet been
+/// delivered is:"), each address followed by indented lines explaining the
+/// failure, and the message/delivery-status part when Exim attached one.
+///
+/// Services that run Exim with their own words around its text call this and
+/// adjust the drafts. `None` when the message is not in Exim's format.
+pub fn decode(mail: &Mail<'_>) -> Option<Report> {
+    let body = mail.body();
+    let (report_text, copy) = split_copy(body);
+    let list = address_list(report_text)?;
+    let subject = mail.subject();
+    let failed_header = mail.header("X-Failed-Recipients");
+    let opened = OPENINGS.iter().any(|o| report_text.contains(o));
+    let exim_subject = subject.contains("Mail delivery failed") || subject.starts_with("Warning: message");
+    if !opened && failed_header.is_none() && !exim_subject {
+        return None;
+    }
+    let delayed = subject.starts_with("Warning: message") || DELAY_MARKERS.iter().any(|m| report_text.contains(m));
+
+    let mut blocks = read_blocks(list);
+    attach_generated_text(report_text, &mut blocks);
+    let mut spare: Vec<String> = failed_header
+        .as_deref()
+        .map(|h| text::addresses(h).map(str::to_owned).collect())
+        .unwrap_or_default();
+    let mut drafts: Vec<Draft> = Vec::with_capacity(blocks.len());
+    let mut pipes: Vec<bool> = Vec::with_capacity(blocks.len());
+    for b in &blocks {
+        let recipient = b.address().or_else(|| b.alias_address()).map(str::to_owned);
+        let recipient = match recipient {
+            Some(r) => r,
+            None => {
+                // "  kijitora" without a domain, or a pipe with no parent:
+                // X-Failed-Recipients names the address.
+                let Some(next) = first_unused(&mut spare, &drafts) else { continue };
+                next
+            }
+        };
+        let mut d = Draft::new(recipient);
+        if let Some(a) = b.alias_address() {
+            if !a.eq_ignore_ascii_case(&d.recipient) {
+                d.alias = a.to_owned();
+            }
+        }
+        d.diagnosis = b.details.join(" ");
+        d.action = if delayed { "delayed" } else { "failed" }.to_owned();
+        d.rhost = remote_host(&d.diagnosis).unwrap_or("").to_owned();
+        d.command = command(&d.diagnosis);
+        if b.pipe {
+            d.diagnostictype = "X-UNIX".to_owned();
+        }
+        drafts.push(d);
+        pipes.push(b.pipe);
+    }
+    if drafts.is_empty() {
+        // An address list Exim left empty; the header still names them.
+        for r in spare {
+            let mut d = Draft::new(r);
+            d.action = if delayed { "delayed" } else { "failed" }.to_owned();
+            drafts.push(d);
+            pipes.push(false);
+        }
+    }
+    if drafts.is_empty() {
+        return None;
+    }
+    if let Some(dsn) = mail.dsn() {
+        merge_dsn(&mut drafts, &rfc3464::recipients(dsn));
+    }
+    let lhost = local_host(mail);
+    for (d, pipe) in drafts.iter_mut().zip(pipes) {
+        if d.lhost.is_empty() {
+            d.lhost.clone_from(&lhost);
+        }
+        decide_local(d, pipe);
+    }
+    let mut report = Report::new(drafts);
+    if mail.original_headers().is_none() {
+        report.original = copy.map(original_headers).map(str::to_owned);
+    }
+    Some(report)
+}
+
+/// Splits the body at the copy of the returned message: (report, copy).
+fn split_copy(body: &str) -> (&str, Option<&str>) {
+    match COPY_MARKERS.iter().filter_map(|m| body.find(m)).min() {
+        Some(at) => (&body[..at], Some(&body[at..])),
+        None => (body, None),
+    }
+}
+
+/// The header block of the inline copy: after the `------` lines Exim
+/// writes above it.
+fn original_headers(copy: &str) -> &str {
+    let mut rest = copy;
+    loop {
+        let trimmed = rest.trim_start_matches(['\n', ' ', '\t']);
+        if !trimmed.starts_with("------") {
+            return trimmed;
+        }
+        match trimmed.find('\n') {
+            Some(nl) => rest = &trimmed[nl + 1..],
+            None => return "",
+        }
+    }
+}
+
+/// The text after the line that introduces the address list.
+fn address_list(report: &str) -> Option<&str> {
+    let mut offset = 0;
+    for line in report.split_inclusive('\n') {
+        offset += line.len();
+        let t = line.trim();
+        let intro = t.ends_with("address(es) failed:")
+            || t.ends_with("incorrectly constructed:")
+            || (t.contains("not yet been delivered") && t.ends_with(':'))
+            || t == "The following address(es) failed:";
+        if intro {
+            return Some(&report[offset..]);
+        }
+    }
+    None
+}
+
+/// One address of the list and the lines explaining it.
+#[derive(Debug, Default)]
+struct Block<'a> {
+    /// The address line as printed, trimmed.
+    printed: &'a str,
+    /// `(generated from x)`, `generated by x`, or `<x>` after the address.
+    alias: &'a str,
+    /// Indented explanation lines, trimmed.
+    details: Vec<&'a str>,
+    /// A pipe or file delivery (`pipe to |...`, `save to /...`).
+    pipe: bool,
+    /// The block began at column 0 (a reformatted list): it ends at a blank line.
+    flush: bool,
+}
+
+impl<'a> Block<'a> {
+    fn new(printed: &'a str, flush: bool) -> Block<'a> {
+        let lower = printed.get(..8).unwrap_or(printed).to_ascii_lowercase();
+        let pipe = lower.starts_with("pipe to") || lower.starts_with("save to") || printed.starts_with(['|', '/']);
+        let mut b = Block { printed, pipe, flush, ..Block::default() };
+        if !pipe {
+            // "addr <original>: message" forms.
+            let head = printed.split_whitespace().next().unwrap_or("");
+            let rest = printed[head.len()..].trim_start();
+            if let Some(inner) = rest.strip_prefix('<') {
+                if let Some((orig, after)) = inner.split_once('>') {
+                    b.alias = orig;
+                    let after = after.trim_start_matches(':').trim();
+                    if !after.is_empty() {
+                        b.details.push(after);
+                    }
+                }
+            } else if let Some((_, msg)) = printed.split_once(": ") {
+                b.details.push(msg.trim());
+            }
+        }
+        b
+    }
+
+    /// The recipient named on the address line, if it is an address.
+    fn address(&self) -> Option<&'a str> {
+        if self.pipe {
+            return None;
+        }
+        let head = self.printed.split_whitespace().next().unwrap_or("");
+        let head = head.trim_matches(['<', '>', ':', ',', '"']);
+        find_address(head).filter(|a| a.len() + 2 >= head.len())
+    }
+
+    fn alias_address(&self) -> Option<&'a str> {
+        find_address(self.alias)
+    }
+
+    fn take_detail(&mut self, line: &'a str) {
+        let t = line.trim();
+        for prefix in ["(generated from ", "(ultimately generated from "] {
+            if let Some(rest) = t.strip_prefix(prefix) {
+                self.alias = rest.trim_end_matches(')').trim();
+                return;
+            }
+        }
+        if let Some(rest) = t.strip_prefix("generated by ") {
+            self.alias = rest.trim();
+            return;
+        }
+        let t = t.strip_prefix("Delay reason: ").unwrap_or(t);
+        if !t.is_empty() {
+            self.details.push(t);
+        }
+    }
+}
+
+/// Reads the address blocks of the list, up to the first line at column 0
+/// that is not an address.
+fn read_blocks(list: &str) -> Vec<Block<'_>> {
+    let mut blocks: Vec<Block<'_>> = Vec::new();
+    for line in list.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            if let Some(b) = blocks.last_mut() {
+                b.flush = false;
+            }
+            continue;
+        }
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if indent == 0 {
+            if is_address_line(t) {
+                blocks.push(Block::new(t, true));
+                continue;
+            }
+            match blocks.last_mut() {
+                Some(b) if b.flush => b.take_detail(t),
+                _ => break,
+            }
+            continue;
+        }
+        let tab = line.starts_with('\t');
+        if indent < 4 && !tab && starts_block(t, blocks.last()) {
+            blocks.push(Block::new(t, false));
+        } else if let Some(b) = blocks.last_mut() {
+            b.take_detail(t);
+        }
+    }
+    blocks
+}
+
+/// Whether a line indented by less than four spaces names a new address
+/// (rather than the `  host name [ip]` line of old Exim versions).
+fn starts_block(t: &str, current: Option<&Block<'_>>) -> bool {
+    let head = t.split_whitespace().next().unwrap_or("");
+    let lower = t.get(..8).unwrap_or(t).to_ascii_lowercase();
+    head.contains('@')
+        || lower.starts_with("pipe to")
+        || lower.starts_with("save to")
+        || t.starts_with("an undisclosed address")
+        || t.starts_with(['|', '/'])
+        || match current {
+            None => true,
+            // Several addresses without a domain, one per block.
+            Some(b) => !t.contains(' ') && !b.details.is_empty(),
+        }
+}
+
+fn is_address_line(t: &str) -> bool {
+    let t = t.trim_end_matches(':').trim_matches(['<', '>']);
+    text::is_address(t)
+}
+
+/// Pipe and file deliveries: the command's own output, printed after the
+/// list, explains the failure of each such block that has no explanation.
+fn attach_generated_text<'a>(report: &'a str, blocks: &mut [Block<'a>]) {
+    let Some(at) = report.find(GENERATED_TEXT) else { return };
+    let mut sections: Vec<Vec<&'a str>> = Vec::new();
+    let mut in_header = false;
+    for line in report[at..].lines().skip(1) {
+        let t = line.trim();
+        if t.starts_with("------") {
+            sections.push(Vec::new());
+            in_header = !t.ends_with("------") || t.len() <= 6;
+            continue;
+        }
+        if in_header {
+            in_header = !t.ends_with("------");
+            continue;
+        }
+        if let Some(s) = sections.last_mut() {
+            if !t.is_empty() {
+                s.push(t);
+            }
+        }
+    }
+    let mut sections = sections.into_iter().filter(|s| !s.is_empty());
+    for b in blocks.iter_mut().filter(|b| b.pipe && b.details.is_empty()) {
+        match sections.next() {
+            Some(s) => b.details = s,
+            None => break,
+        }
+    }
+}
+
+fn first_unused(spare: &mut Vec<String>, drafts: &[Draft]) -> Option<String> {
+    while !spare.is_empty() {
+        let a = spare.remove(0);
+        if !drafts.iter().any(|d| d.recipient.eq_ignore_ascii_case(&a)) {
+            return Some(a);
+        }
+    }
+    None
+}
+
+/// The remote host of `host mx.example.jp [192.0.2.1]` in Exim's text.
+pub fn remote_host(diagnosis: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(pos) = diagnosis[from..].find("host ") {
+        let at = from + pos;
+        from = at + 5;
+        if at > 0 && !diagnosis.as_bytes()[at - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let rest = &diagnosis[at + 5..];
+        let name = rest.split_whitespace().next().unwrap_or("");
+        let after = rest.trim_start()[name.len()..].trim_start();
+        if !name.is_empty() && after.starts_with('[') {
+            return Some(name);
+        }
+    }
+    None
+}
+
+/// The command named by `SMTP error from remote mail server after RCPT
+/// TO:<...>:` (or `...remote mailer after...`, `LMTP error after...`).
+pub fn command(diagnosis: &str) -> Option<Command> {
+    let lower = diagnosis.to_ascii_lowercase();
+    let at = ["error from remote mail server after ", "error from remote mailer after ", "lmtp error after "]
+        .iter()
+        .find_map(|p| lower.find(p).map(|i| i + p.len()))?;
+    let rest = lower[at..].trim_start();
+    let rest = rest.strip_prefix("pipelined ").unwrap_or(rest);
+    if rest.starts_with("end of data") || rest.starts_with("sending data block") {
+        return Some(Command::EndOfData);
+    }
+    if rest.starts_with("initial connection") {
+        return Some(Command::Connect);
+    }
+    Command::parse(rest.split([' ', ':', '<']).next().unwrap_or(""))
+}
+
+/// Whether the text quotes a remote server's (or LMTP server's) reply.
+fn quotes_remote(diagnosis: &str, lower: &str) -> bool {
+    lower.contains("error from remote") || lower.contains("lmtp error after") || ReplyCode::find(diagnosis).is_some()
+}
+
+/// Exim's own explanations name the reason themselves; see [`LOCAL_MESSAGES`].
+fn decide_local(d: &mut Draft, pipe: bool) {
+    let lower = d.diagnosis.to_ascii_lowercase();
+    if quotes_remote(&d.diagnosis, &lower) {
+        return;
+    }
+    let (reason, rule) = if let Some((_, reason)) = LOCAL_MESSAGES.iter().find(|(m, _)| lower.contains(m)) {
+        (*reason, "exim:local-message")
+    } else if EXPIRY_MESSAGES.iter().any(|m| lower.contains(m)) {
+        (Reason::Expired, "exim:retry-timeout")
+    } else if pipe {
+        (Reason::MailerError, "exim:pipe")
+    } else {
+        return;
+    };
+    d.reason = Some(reason);
+    d.rule = rule;
+    if d.status.is_none() && Status::find(&d.diagnosis).is_none() {
+        // Exim's own messages carry no code. Expiry means every attempt
+        // failed temporarily, so its class is 4 (as Sisimai reports it).
+        let class = if reason == Reason::Expired || d.action == "delayed" { 4 } else { 5 };
+        d.status = pseudo_status(class, reason);
+    }
+}
+
+/// Sisimai's `X.0.9nn` code for a reason the bounce gave no code for.
+///
+/// FIXME: bounce-core's dispatcher derives this code only for reasons the
+/// classifier decides (`dispatch.rs`, `Decoder::decide`), not for a reason a
+/// decoder sets; until it does, the reasons this crate sets carry their own.
+fn pseudo_status(class: u8, reason: Reason) -> Option<Status> {
+    let detail = match reason {
+        Reason::UserUnknown => 911,
+        Reason::HostUnknown => 912,
+        Reason::MailboxFull => 922,
+        Reason::NotAccept => 932,
+        Reason::SyntaxError => 902,
+        Reason::SystemError => 930,
+        Reason::ContentError => 960,
+        Reason::EmailTooLarge => 934,
+        Reason::MailerError => 950,
+        Reason::Expired => 947,
+        _ => return None,
+    };
+    Status::new(class, 0, detail)
+}
+
+/// Adds what the delivery-status part says to the drafts read from the text:
+/// by position when both list the same number of recipients, else by address.
+fn merge_dsn(drafts: &mut [Draft], dsn: &[Draft]) {
+    let same_count = dsn.len() == drafts.len();
+    for (i, d) in drafts.iter_mut().enumerate() {
+        let found = if same_count {
+            dsn.get(i)
+        } else {
+            dsn.iter().find(|s| s.recipient.eq_ignore_ascii_case(&d.recipient))
+        };
+        let Some(s) = found else { continue };
+        d.status = d.status.or(s.status);
+        if d.rhost.is_empty() {
+            d.rhost.clone_from(&s.rhost);
+        }
+        if d.lhost.is_empty() {
+            d.lhost.clone_from(&s.lhost);
+        }
+        if d.diagnosis.is_empty() {
+            d.diagnosis.clone_from(&s.diagnosis);
+            d.replycode = d.replycode.or(s.replycode);
+        }
+        if d.date.is_empty() {
+            d.date.clone_from(&s.date);
+        }
+    }
+}
+
+/// The host that wrote the bounce: `by` of the last Received header, which
+/// Exim adds when it generates the message.
+fn local_host(mail: &Mail<'_>) -> String {
+    let last = mail.headers().filter(|(n, _)| n.eq_ignore_ascii_case("Received")).last();
+    let Some((_, value)) = last else { return String::new() };
+    let Some(at) = value.find(" by ").map(|i| i + 4).or_else(|| value.starts_with("by ").then_some(3)) else {
+        return String::new();
+    };
+    value[at..].split_whitespace().next().unwrap_or("").trim_end_matches([';', '.']).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_hosts() {
+        assert_eq!(remote_host("host mx.example.jp [192.0.2.1]: 550 5.1.1 unknown"), Some("mx.example.jp"));
+        assert_eq!(remote_host("SMTP error ...: host 192.0.2.2 [192.0.2.2]: 550"), Some("192.0.2.2"));
+        assert_eq!(remote_host("no such host here"), None);
+        assert_eq!(remote_host("ghost x [y]"), None);
+    }
+
+    #[test]
+    fn commands() {
+        let c = |s| command(s);
+        assert_eq!(c("SMTP error from remote mail server after RCPT TO:<a@example.jp>: host x [y]: 550"), Some(Command::Rcpt));
+        assert_eq!(c("SMTP error from remote mailer after MAIL FROM:<a@example.jp> SIZE=1:"), Some(Command::Mail));
+        assert_eq!(c("SMTP error from remote mail server after end of data: 554"), Some(Command::EndOfData));
+        assert_eq!(c("SMTP error from remote mail server after initial connection: 554"), Some(Command::Connect));
+        assert_eq!(c("SMTP error from remote mail server after pipelined DATA: 554"), Some(Command::Data));
+        assert_eq!(c("retry timeout exceeded"), None);
+    }
+
+    #[test]
+    fn blocks_with_aliases_pipes_and_old_host_lines() {
+        let list = "\n  a@example.jp\n    (generated from b@example.jp)\n    Unrouteable address\n  c@example.jp\n  host 192.0.2.1 [192.0.2.1]\n    SMTP error from remote mailer after RCPT TO:<c@example.jp>:\n    550 no\n  pipe to |/bin/x\n    generated by d@example.jp\n\nThe following text was generated during the delivery attempt:\n";
+        let b = read_blocks(list);
+        assert_eq!(b.len(), 3);
+        assert_eq!(b[0].address(), Some("a@example.jp"));
+        assert_eq!(b[0].alias, "b@example.jp");
+        assert_eq!(b[0].details, ["Unrouteable address"]);
+        assert_eq!(b[1].details.len(), 3);
+        assert!(b[2].pipe);
+        assert_eq!(b[2].address(), None);
+        assert_eq!(b[2].alias_address(), Some("d@example.jp"));
+    }
+
+    #[test]
+    fn local_messages_decide_only_without_a_remote_reply() {
+        let mut d = Draft { diagnosis: "mailbox is full: retry timeout exceeded".into(), ..Draft::default() };
+        decide_local(&mut d, false);
+        assert_eq!(d.reason, Some(Reason::MailboxFull));
+        let mut d = Draft { diagnosis: "retry timeout exceeded".into(), ..Draft::default() };
+        decide_local(&mut d, false);
+        assert_eq!((d.reason, d.status.map(|s| s.class())), (Some(Reason::Expired), Some(4)));
+        let mut d = Draft {
+            diagnosis: "SMTP error from remote mail server after RCPT TO:<a@example.jp>: host x [y]: 550 Unrouteable address".into(),
+            ..Draft::default()
+        };
+        decide_local(&mut d, false);
+        assert_eq!(d.reason, None);
+    }
+
+    #[test]
+    fn inline_original() {
+        let copy = "------ This is a copy of the message, including all the headers. ------\n------ The body of the message is 9 characters long; only the first\n------ 5 or so are included here.\n\nFrom: a@example.jp\n";
+        assert_eq!(original_headers(copy), "From: a@example.jp\n");
     }
 }

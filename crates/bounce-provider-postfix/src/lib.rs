@@ -1,15 +1,60 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+pub mod notice;
+pub mod transcript;
+
+use bounce_core::{Kind, Mail, Provider, ProviderMatcher, Report};
+
+pub use notice::{decode_notice, paragraphs, Paragraph};
 
 struct Postfix;
 
 impl ProviderMatcher for Postfix {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
-        // FIXME: recognise the format and read each failed recipient.
-        let _ = (mail, Draft::default());
-        None
+        decode(mail)
     }
+}
+
+/// Decodes a bounce written by Postfix: the notice of bounce(8) (failure,
+/// delay or success, with or without its delivery-status part, MIME or plain
+/// text) or the error transcript smtpd(8) sends the postmaster. `None` when
+/// the message is not one of these.
+pub fn decode(mail: &Mail<'_>) -> Option<Report> {
+    if mail.subject().contains("SMTP server: errors from ") {
+        return transcript::decode_transcript(mail.body());
+    }
+    let body = mail.body();
+    if let Some(after) = after_opening(body) {
+        return decode_notice(mail, after);
+    }
+    // A notice in another language or with a rewritten template: the
+    // delivery-status part still says Postfix wrote it.
+    let dsn = mail.dsn()?;
+    if !dsn.contains("X-Postfix-Queue-ID:") && !dsn.contains("X-Postfix-Sender:") {
+        return None;
+    }
+    decode_notice(mail, body)
+}
+
+/// The text after the opening line of a Postfix notice (`This is the mail
+/// system at host ...`, `This is the Postfix program at host ...`), or after
+/// its signature (`The mail system`, `The Postfix program`) when the opening
+/// line was removed. `None` when there is neither.
+pub fn after_opening(body: &str) -> Option<&str> {
+    let mut pos = 0;
+    let mut signature: Option<usize> = None;
+    for line in body.split_inclusive('\n') {
+        let end = pos + line.len();
+        let t = line.trim();
+        if t.starts_with("This is the") && (t.contains("Postfix") || t.contains("mail system")) {
+            return Some(&body[end..]);
+        }
+        if signature.is_none() && (t == "The mail system" || t.starts_with("The Postfix program")) {
+            signature = Some(end);
+        }
+        pos = end;
+    }
+    signature.map(|at| &body[at..])
 }
 
 bounce_core::inventory::submit! {
@@ -17,9 +62,32 @@ bounce_core::inventory::submit! {
         id: "postfix",
         kind: Kind::Mta,
         doc: include_str!("../README.md"),
-        fingerprints: &["FIXME: a phrase or header only this sender writes"],
+        fingerprints: &[
+            "X-Postfix-Queue-ID",
+            "X-Postfix-Sender",
+            "This is the mail system at host",
+            "This is the Postfix program",
+            "The Postfix program",
+            "Undelivered Mail Returned to Sender",
+            "Delayed Mail (still being retried)",
+            "SMTP server: errors from",
+        ],
         rhosts: &[],
         phrases: &[],
         matcher: &Postfix,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_lines() {
+        assert!(after_opening("This is the mail system at host mx.example.jp.\n\nrest").unwrap().ends_with("rest"));
+        assert!(after_opening("This is the Postfix program at host mx.example.jp.\nrest").is_some());
+        assert!(after_opening("hello\n                   The mail system\n\n<a@example.jp>: x\n").unwrap().contains("<a@"));
+        assert!(after_opening("This is the qmail-send program at mx.example.jp.\n").is_none());
+        assert!(after_opening("The original message was received at ...\n").is_none());
     }
 }

@@ -31,6 +31,9 @@ use crate::smtp::{Command, Status};
 /// Step 2: the reasons whose status code or phrases decide first, in
 /// Sisimai's order (its `ClassOrder[0]`).
 pub(super) const BY_STATUS_AND_TEXT: &[Reason] = &[
+    // Not in Sisimai's list (its SES decoder says it), but a suppression
+    // notice quotes the old failure ("invalid address") and must win over it.
+    Suppressed,
     MailboxFull,
     EmailTooLarge,
     Suspend,
@@ -77,6 +80,7 @@ pub(super) const BY_TEXT: &[Reason] = &[
 /// The order for the phrase table alone (`Classifier::by_text`): Sisimai's
 /// `ClassOrder[2]` with the reasons it leaves out put where they rank above.
 pub(super) const PHRASE_ONLY: &[Reason] = &[
+    Suppressed,
     MailboxFull,
     EmailTooLarge,
     Suspend,
@@ -103,7 +107,6 @@ pub(super) const PHRASE_ONLY: &[Reason] = &[
     Expired,
     FailedStartTls,
     SecurityError,
-    Suppressed,
     MailerError,
     Vacation,
 ];
@@ -226,7 +229,8 @@ impl Ctx<'_> {
         }
         // User-unknown wording after the recipient was accepted (or with no
         // command known) comes from a filter, not from the address book.
-        words()
+        let command = self.command.map_or("none", Command::as_str);
+        words().map(|p| format!("command:{command}+{p}"))
     }
 
     fn rejected(&self) -> Option<String> {

@@ -666,6 +666,7 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
     (
         SystemError,
         &[
+            "... service unavailable",
             "aliasing/forwarding loop broken",
             "can't create user output file",
             "could not load drd for domain",
