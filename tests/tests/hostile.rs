@@ -138,6 +138,16 @@ fn broken_charsets_and_encodings() {
     let _ = decoder().decode(m.as_bytes(), "x");
 }
 
+/// Found by `cargo fuzz run decode`: a message/rfc822 part whose content is
+/// an empty message/rfc822 made mail-parser's debug build assert.
+#[test]
+fn fuzz_regression_nested_empty_rfc822() {
+    let m = "Content-Type: multipart/report; report-type=delivery-status;\n\tboundary=\"b.1/mx.example.jp\"\n\n\
+--b.1/mx.example.jp\nContent-Type: message/rfc822\n\nContent-Type: message/rfc822\n\n\n--b.1/mx.example.jp--";
+    let got = decoder().decode(m.as_bytes(), "x").unwrap();
+    assert!(got.facts.is_empty());
+}
+
 fn items(paths: Vec<String>) -> Vec<Item> {
     Inputs::new(paths, 1 << 20).collect()
 }

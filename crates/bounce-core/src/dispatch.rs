@@ -127,6 +127,35 @@ impl<'r> Decoder<'r> {
         }
     }
 
+    /// Diagnoses pasted error text with no headers (`bounce explain`): the
+    /// providers and standard decoders read it as the body of a bounce; when
+    /// none recognises it, the text itself is one recipient's diagnostic (its
+    /// address, if it names one, is the recipient; otherwise the recipient is
+    /// left empty). Always one fact or more.
+    pub fn explain(&self, text: &str) -> Vec<Fact> {
+        let mail = Mail::pasted(text);
+        let decoded = self.decode_mail(&mail, "-");
+        if !decoded.facts.is_empty() {
+            return decoded.facts;
+        }
+        let mut draft = Draft::new(text::find_address(text).unwrap_or(""));
+        draft.diagnosis = text.to_owned();
+        let report = Report::new(vec![draft]);
+        let mut facts = self.finish(&mail, "text", report, &self.candidates(&mail), "-");
+        if facts.is_empty() {
+            // No address in the text: still a diagnosis, for nobody in particular.
+            let mut draft = Draft::new("unknown@invalid.");
+            draft.diagnosis = text.to_owned();
+            facts = self.finish(&mail, "text", Report::new(vec![draft]), &self.candidates(&mail), "-");
+            for f in &mut facts {
+                f.recipient.clear();
+                f.destination.clear();
+                f.token.clear();
+            }
+        }
+        facts
+    }
+
     /// The providers whose fingerprints occur in the headers or the start of
     /// the body: one pass of the prefilter automaton.
     pub fn candidates(&self, mail: &Mail<'_>) -> Candidates {
@@ -233,88 +262,72 @@ impl<'r> Decoder<'r> {
     }
 
     /// Status, reply code and command from what the decoder read and what the
-    /// diagnostic says; then the reason.
+    /// diagnostic says; then the reason; then, when the bounce gave no status,
+    /// one derived from the reason.
+    #[allow(clippy::type_complexity)]
     fn decide(
         &self,
         draft: &Draft,
         decoder: &'static str,
         candidates: &Candidates,
         recipient: &str,
-    ) -> (
-        Reason,
-        Option<Status>,
-        Option<ReplyCode>,
-        Option<Command>,
-        Evidence,
-    ) {
+    ) -> (Reason, Option<Status>, Option<ReplyCode>, Option<Command>, Evidence) {
         let in_text = Status::find(&draft.diagnosis);
         let status = match (draft.status, in_text) {
-            (Some(s), Some(t)) if s.is_generic() && t.class() == s.class() && !t.is_generic() => {
-                Some(t)
-            }
+            (Some(s), Some(t)) if s.is_generic() && t.class() == s.class() && !t.is_generic() => Some(t),
             (Some(s), _) => Some(s),
             (None, t) => t,
         };
-        let reply = draft
-            .replycode
-            .or_else(|| ReplyCode::find(&draft.diagnosis));
+        let reply = draft.replycode.or_else(|| ReplyCode::find(&draft.diagnosis));
         let (reply, status) = reconcile(reply, status);
         let command = draft.command.or_else(|| Command::find(&draft.diagnosis));
         let action = draft.action.to_ascii_lowercase();
-        let mut evidence = Evidence {
-            decoder: decoder.to_owned(),
-            ..Evidence::default()
-        };
-
-        if matches!(action.as_str(), "delivered" | "relayed" | "expanded") {
-            evidence.reason = format!("action:{action}");
-            return (Reason::Delivered, status, reply, command, evidence);
-        }
-        // A remote-host rule that knows the refusing server (or, failing a
-        // host, the recipient's domain) speaks first.
-        let host_of_rule = if draft.rhost.is_empty() {
-            domain_of(recipient)
-        } else {
-            draft.rhost.clone()
-        };
-        let providers = self.registry.providers();
+        let mut evidence = Evidence { decoder: decoder.to_owned(), ..Evidence::default() };
         let mut refined = draft.clone();
         refined.status = status;
         refined.replycode = reply;
         refined.command = command;
+        let reason = self.reason(&refined, &action, candidates, recipient, &mut evidence);
+        let status = status.or_else(|| pseudo_status(reason, reply, &action));
+        (reason, status, reply, command, evidence)
+    }
+
+    /// The reason of a draft whose codes are settled, in order of authority:
+    /// a delivery action, a remote-host rule that knows the refusing server
+    /// (or, failing a host, the recipient's domain), a reason the decoder was
+    /// sure of, the classifier.
+    fn reason(&self, draft: &Draft, action: &str, candidates: &Candidates, recipient: &str, evidence: &mut Evidence) -> Reason {
+        if matches!(action, "delivered" | "relayed" | "expanded") {
+            evidence.reason = format!("action:{action}");
+            return Reason::Delivered;
+        }
+        let domain = domain_of(recipient);
+        let host = if draft.rhost.is_empty() { domain.as_str() } else { draft.rhost.as_str() };
+        let providers = self.registry.providers();
         for i in candidates.iter() {
             let p = providers[i];
-            if p.kind == Kind::RemoteHost || !p.rhosts.is_empty() {
-                if p.knows_host(&host_of_rule) || p.knows_host(&domain_of(recipient)) {
-                    if let Some((reason, rule)) = p.matcher.refine(&refined) {
-                        evidence.rhost_rule = p.id.to_owned();
-                        evidence.reason = rule.to_owned();
-                        return (reason, status, reply, command, evidence);
-                    }
+            if !p.rhosts.is_empty() && (p.knows_host(host) || p.knows_host(&domain)) {
+                if let Some((reason, rule)) = p.matcher.refine(draft) {
+                    evidence.rhost_rule = p.id.to_owned();
+                    evidence.reason = rule.to_owned();
+                    return reason;
                 }
             }
         }
-        if let Some(r) = draft
-            .reason
-            .filter(|r| !matches!(r, Reason::Undefined | Reason::OnHold))
-        {
-            evidence.reason = if draft.rule.is_empty() {
-                format!("decoder:{decoder}")
-            } else {
-                draft.rule.to_owned()
-            };
-            return (r, status, reply, command, evidence);
+        if let Some(r) = draft.reason.filter(|r| !matches!(r, Reason::Undefined | Reason::OnHold)) {
+            evidence.reason = if draft.rule.is_empty() { format!("decoder:{}", evidence.decoder) } else { draft.rule.to_owned() };
+            return r;
         }
         let verdict = self.registry.classifier().classify(&Clue {
             diagnosis: &draft.diagnosis,
-            status,
-            replycode: reply,
-            command,
-            action: &action,
+            status: draft.status,
+            replycode: draft.replycode,
+            command: draft.command,
+            action,
+            diagnostictype: &draft.diagnostictype,
         });
         evidence.reason = verdict.rule.into_owned();
-        let status = status.or_else(|| pseudo_status(verdict.reason, reply, &action));
-        (verdict.reason, status, reply, command, evidence)
+        verdict.reason
     }
 }
 

@@ -80,23 +80,19 @@ impl<'a> Mail<'a> {
                 PartType::Binary(b) | PartType::InlineBinary(b) => {
                     let lossy = || normalize_text(String::from_utf8_lossy(b)).into_owned();
                     match ctype.as_str() {
-                        "message/delivery-status" | "message/global-delivery-status" => {
-                            if mail.dsn.is_none() {
-                                mail.dsn = Some(lossy());
-                            }
+                        "message/delivery-status" | "message/global-delivery-status" if mail.dsn.is_none() => {
+                            mail.dsn = Some(lossy());
                         }
-                        "message/feedback-report" => {
-                            if mail.feedback.is_none() {
-                                mail.feedback = Some(lossy());
-                            }
+                        "message/feedback-report" if mail.feedback.is_none() => {
+                            mail.feedback = Some(lossy());
                         }
                         "text/rfc822-headers"
                         | "message/rfc822-headers"
                         | "message/rfc822"
-                        | "message/global-headers" => {
-                            if mail.original.is_none() {
-                                mail.original = Some(Cow::Owned(lossy()));
-                            }
+                        | "message/global-headers"
+                            if mail.original.is_none() =>
+                        {
+                            mail.original = Some(Cow::Owned(lossy()));
                         }
                         _ => {}
                     }

@@ -232,7 +232,7 @@ impl Registry {
 
     /// Builds a registry from the given records. This is the one place that
     /// orders providers: by [`Kind`], then by id.
-    pub fn new<'r>(
+    pub fn new(
         records: impl IntoIterator<Item = &'static Provider>,
     ) -> Result<Registry, RegistryError> {
         let mut by_id: BTreeMap<(Kind, &'static str), &'static Provider> = BTreeMap::new();

@@ -1,25 +1,42 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+mod notification;
+mod ses;
 
-struct Amazon;
+use bounce_core::{Kind, Provider};
 
-impl ProviderMatcher for Amazon {
-    fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
-        // FIXME: recognise the format and read each failed recipient.
-        let _ = (mail, Draft::default());
-        None
+bounce_core::inventory::submit! {
+    Provider {
+        id: "amazonses",
+        kind: Kind::Service,
+        doc: include_str!("../docs/amazonses.md"),
+        fingerprints: &["amazonses.com", "notificationType", "eventType"],
+        rhosts: &[],
+        phrases: &[],
+        matcher: &ses::AmazonSes,
     }
 }
 
 bounce_core::inventory::submit! {
     Provider {
-        id: "amazon",
+        id: "receivingses",
         kind: Kind::Service,
-        doc: include_str!("../README.md"),
-        fingerprints: &["FIXME: a phrase or header only this sender writes"],
+        doc: include_str!("../docs/receivingses.md"),
+        fingerprints: &["inbound-smtp."],
         rhosts: &[],
         phrases: &[],
-        matcher: &Amazon,
+        matcher: &ses::ReceivingSes,
+    }
+}
+
+bounce_core::inventory::submit! {
+    Provider {
+        id: "amazonworkmail",
+        kind: Kind::Service,
+        doc: include_str!("../docs/amazonworkmail.md"),
+        fingerprints: &["Amazon WorkMail"],
+        rhosts: &[],
+        phrases: &[],
+        matcher: &ses::AmazonWorkMail,
     }
 }

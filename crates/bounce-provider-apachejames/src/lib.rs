@@ -1,15 +1,50 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+use bounce_core::{text, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 
-struct Apachejames;
+/// AbstractNotify.java: the line before the error message ...
+const ERROR: &str = "Error message below:";
+/// ... and the line before the details of the returned message.
+const DETAILS: &str = "Message details:";
 
-impl ProviderMatcher for Apachejames {
+struct ApacheJames;
+
+impl ProviderMatcher for ApacheJames {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
-        // FIXME: recognise the format and read each failed recipient.
-        let _ = (mail, Draft::default());
-        None
+        let signed = mail.subject() == "[BOUNCE]"
+            || mail.message_id().is_some_and(|id| id.contains(".JavaMail."))
+            || mail.headers().any(|(n, v)| n.eq_ignore_ascii_case("Received") && v.contains("JAMES SMTP Server"));
+        if !signed {
+            return None;
+        }
+        let body = mail.body();
+        let details_at = body.find(DETAILS)?;
+        let (notice, details) = (&body[..details_at], &body[details_at + DETAILS.len()..]);
+        // The error message, else the notice above it ("Error: Invalid user address").
+        let diagnosis = match notice.find(ERROR) {
+            Some(at) => squeeze(&notice[at + ERROR.len()..]),
+            None => squeeze(notice),
+        };
+        let mut out = Vec::new();
+        for line in details.lines() {
+            let Some(rcpts) = line.trim_start().strip_prefix("RCPT TO:") else {
+                if line.trim().is_empty() {
+                    break;
+                }
+                continue;
+            };
+            for addr in text::addresses(rcpts) {
+                let mut d = Draft::new(addr);
+                d.diagnosis.clone_from(&diagnosis);
+                out.push(d);
+            }
+        }
+        (!out.is_empty()).then(|| Report::new(out))
     }
+}
+
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 bounce_core::inventory::submit! {
@@ -17,9 +52,9 @@ bounce_core::inventory::submit! {
         id: "apachejames",
         kind: Kind::Mta,
         doc: include_str!("../README.md"),
-        fingerprints: &["FIXME: a phrase or header only this sender writes"],
+        fingerprints: &["Error message below:", "JAMES SMTP Server", ".JavaMail."],
         rhosts: &[],
         phrases: &[],
-        matcher: &Apachejames,
+        matcher: &ApacheJames,
     }
 }

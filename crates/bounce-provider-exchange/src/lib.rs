@@ -1,25 +1,41 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+mod ex2003;
+mod ex2007;
 
-struct Exchange;
+use bounce_core::{Kind, Provider};
 
-impl ProviderMatcher for Exchange {
-    fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
-        // FIXME: recognise the format and read each failed recipient.
-        let _ = (mail, Draft::default());
-        None
+bounce_core::inventory::submit! {
+    Provider {
+        id: "exchange2003",
+        kind: Kind::Mta,
+        doc: include_str!("../README.md"),
+        fingerprints: &[
+            "X-MS-Embedded-Report",
+            "with Internet Mail Service (",
+            "Microsoft Exchange Server Internet Mail Connector",
+            "Produced By Microsoft Exchange",
+            "did not reach the following recipient(s)",
+        ],
+        rhosts: &[],
+        phrases: &[],
+        matcher: &ex2003::Exchange2003,
     }
 }
 
 bounce_core::inventory::submit! {
     Provider {
-        id: "exchange",
+        id: "exchange2007",
         kind: Kind::Mta,
         doc: include_str!("../README.md"),
-        fingerprints: &["FIXME: a phrase or header only this sender writes"],
+        fingerprints: &[
+            "Diagnostic information for administrators",
+            "Informations de diagnostic pour les administrateurs",
+            "Informazioni di diagnostica per gli amministratori",
+            "X-MS-Exchange-Message-Is-Ndr",
+        ],
         rhosts: &[],
         phrases: &[],
-        matcher: &Exchange,
+        matcher: &ex2007::Exchange2007,
     }
 }

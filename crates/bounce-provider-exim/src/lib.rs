@@ -2,7 +2,9 @@
 
 use bounce_core::standard::rfc3464;
 use bounce_core::text::{self, find_address};
-use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, ReplyCode, Report, Status};
+use bounce_core::{
+    Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, ReplyCode, Report, Status,
+};
 
 struct Exim;
 
@@ -49,8 +51,11 @@ const COPY_MARKERS: &[&str] = &[
 ];
 
 /// What a delay warning (not a bounce) says.
-const DELAY_MARKERS: &[&str] =
-    &["has not yet been delivered to one or more of its", "No action is required on your part", "This message has been delayed"];
+const DELAY_MARKERS: &[&str] = &[
+    "has not yet been delivered to one or more of its",
+    "No action is required on your part",
+    "This message has been delayed",
+];
 
 /// Exim's own explanations of a failure (router, transport and retry
 /// messages), lowercased, with the reason each one names. They decide only
@@ -58,8 +63,14 @@ const DELAY_MARKERS: &[&str] =
 /// server's words and goes to the classifier.
 const LOCAL_MESSAGES: &[(&str, Reason)] = &[
     ("user not found", Reason::UserUnknown),
-    ("all host address lookups failed permanently", Reason::HostUnknown),
-    ("all relevant mx records point to non-existent hosts", Reason::HostUnknown),
+    (
+        "all host address lookups failed permanently",
+        Reason::HostUnknown,
+    ),
+    (
+        "all relevant mx records point to non-existent hosts",
+        Reason::HostUnknown,
+    ),
     ("unrouteable address", Reason::HostUnknown),
     ("unrouteable mail domain", Reason::HostUnknown),
     // cPanel's wording for a router failure.
@@ -67,11 +78,20 @@ const LOCAL_MESSAGES: &[(&str, Reason)] = &[
     ("mailbox is full", Reason::MailboxFull),
     ("error: quota exceed", Reason::MailboxFull),
     ("quota exceeded", Reason::MailboxFull),
-    ("an mx or srv record indicated no smtp service", Reason::NotAccept),
-    ("no host found for existing smtp connection", Reason::NotAccept),
+    (
+        "an mx or srv record indicated no smtp service",
+        Reason::NotAccept,
+    ),
+    (
+        "no host found for existing smtp connection",
+        Reason::NotAccept,
+    ),
     ("angle-brackets nested too deep", Reason::SyntaxError),
     ("expected word or \"<\"", Reason::SyntaxError),
-    ("domain missing in source-routed address", Reason::SyntaxError),
+    (
+        "domain missing in source-routed address",
+        Reason::SyntaxError,
+    ),
     ("malformed address:", Reason::SyntaxError),
     ("delivery to file forbidden", Reason::SystemError),
     ("delivery to pipe forbidden", Reason::SystemError),
@@ -107,11 +127,13 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     let subject = mail.subject();
     let failed_header = mail.header("X-Failed-Recipients");
     let opened = OPENINGS.iter().any(|o| report_text.contains(o));
-    let exim_subject = subject.contains("Mail delivery failed") || subject.starts_with("Warning: message");
+    let exim_subject =
+        subject.contains("Mail delivery failed") || subject.starts_with("Warning: message");
     if !opened && failed_header.is_none() && !exim_subject {
         return None;
     }
-    let delayed = subject.starts_with("Warning: message") || DELAY_MARKERS.iter().any(|m| report_text.contains(m));
+    let delayed = subject.starts_with("Warning: message")
+        || DELAY_MARKERS.iter().any(|m| report_text.contains(m));
 
     let mut blocks = read_blocks(list);
     attach_generated_text(report_text, &mut blocks);
@@ -128,7 +150,9 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
             None => {
                 // "  kijitora" without a domain, or a pipe with no parent:
                 // X-Failed-Recipients names the address.
-                let Some(next) = first_unused(&mut spare, &drafts) else { continue };
+                let Some(next) = first_unused(&mut spare, &drafts) else {
+                    continue;
+                };
                 next
             }
         };
@@ -144,6 +168,8 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
         d.command = command(&d.diagnosis);
         if b.pipe {
             d.diagnostictype = "X-UNIX".to_owned();
+        } else if d.command.is_some() {
+            d.diagnostictype = "SMTP".to_owned();
         }
         drafts.push(d);
         pipes.push(b.pipe);
@@ -172,13 +198,37 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     }
     let mut report = Report::new(drafts);
     if mail.original_headers().is_none() {
-        report.original = copy.map(original_headers).map(str::to_owned);
+        report.original = match copy {
+            Some(c) => Some(original_headers(c).to_owned()),
+            None => warning_headers(report_text),
+        };
     }
     Some(report)
 }
 
-/// Splits the body at the copy of the returned message: (report, copy).
-fn split_copy(body: &str) -> (&str, Option<&str>) {
+/// A delay warning returns no copy but names the subject and date of the
+/// message; as a header block, so that they reach the facts.
+fn warning_headers(report: &str) -> Option<String> {
+    let mut out = String::new();
+    for line in report.lines() {
+        for (label, name) in [
+            ("The subject of the message is:", "Subject"),
+            ("The date of the message is:", "Date"),
+        ] {
+            if let Some(v) = line.strip_prefix(label) {
+                out.push_str(name);
+                out.push_str(": ");
+                out.push_str(v.trim());
+                out.push('\n');
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Splits a body at Exim's copy of the returned message: the report before,
+/// the copy (from its `------` marker on) after, if there is one.
+pub fn split_copy(body: &str) -> (&str, Option<&str>) {
     match COPY_MARKERS.iter().filter_map(|m| body.find(m)).min() {
         Some(at) => (&body[..at], Some(&body[at..])),
         None => (body, None),
@@ -236,8 +286,15 @@ struct Block<'a> {
 impl<'a> Block<'a> {
     fn new(printed: &'a str, flush: bool) -> Block<'a> {
         let lower = printed.get(..8).unwrap_or(printed).to_ascii_lowercase();
-        let pipe = lower.starts_with("pipe to") || lower.starts_with("save to") || printed.starts_with(['|', '/']);
-        let mut b = Block { printed, pipe, flush, ..Block::default() };
+        let pipe = lower.starts_with("pipe to")
+            || lower.starts_with("save to")
+            || printed.starts_with(['|', '/']);
+        let mut b = Block {
+            printed,
+            pipe,
+            flush,
+            ..Block::default()
+        };
         if !pipe {
             // "addr <original>: message" forms.
             let head = printed.split_whitespace().next().unwrap_or("");
@@ -349,7 +406,9 @@ fn is_address_line(t: &str) -> bool {
 /// Pipe and file deliveries: the command's own output, printed after the
 /// list, explains the failure of each such block that has no explanation.
 fn attach_generated_text<'a>(report: &'a str, blocks: &mut [Block<'a>]) {
-    let Some(at) = report.find(GENERATED_TEXT) else { return };
+    let Some(at) = report.find(GENERATED_TEXT) else {
+        return;
+    };
     let mut sections: Vec<Vec<&'a str>> = Vec::new();
     let mut in_header = false;
     for line in report[at..].lines().skip(1) {
@@ -411,9 +470,13 @@ pub fn remote_host(diagnosis: &str) -> Option<&str> {
 /// TO:<...>:` (or `...remote mailer after...`, `LMTP error after...`).
 pub fn command(diagnosis: &str) -> Option<Command> {
     let lower = diagnosis.to_ascii_lowercase();
-    let at = ["error from remote mail server after ", "error from remote mailer after ", "lmtp error after "]
-        .iter()
-        .find_map(|p| lower.find(p).map(|i| i + p.len()))?;
+    let at = [
+        "error from remote mail server after ",
+        "error from remote mailer after ",
+        "lmtp error after ",
+    ]
+    .iter()
+    .find_map(|p| lower.find(p).map(|i| i + p.len()))?;
     let rest = lower[at..].trim_start();
     let rest = rest.strip_prefix("pipelined ").unwrap_or(rest);
     if rest.starts_with("end of data") || rest.starts_with("sending data block") {
@@ -427,7 +490,9 @@ pub fn command(diagnosis: &str) -> Option<Command> {
 
 /// Whether the text quotes a remote server's (or LMTP server's) reply.
 fn quotes_remote(diagnosis: &str, lower: &str) -> bool {
-    lower.contains("error from remote") || lower.contains("lmtp error after") || ReplyCode::find(diagnosis).is_some()
+    lower.contains("error from remote")
+        || lower.contains("lmtp error after")
+        || ReplyCode::find(diagnosis).is_some()
 }
 
 /// Exim's own explanations name the reason themselves; see [`LOCAL_MESSAGES`].
@@ -436,21 +501,26 @@ fn decide_local(d: &mut Draft, pipe: bool) {
     if quotes_remote(&d.diagnosis, &lower) {
         return;
     }
-    let (reason, rule) = if let Some((_, reason)) = LOCAL_MESSAGES.iter().find(|(m, _)| lower.contains(m)) {
-        (*reason, "exim:local-message")
-    } else if EXPIRY_MESSAGES.iter().any(|m| lower.contains(m)) {
-        (Reason::Expired, "exim:retry-timeout")
-    } else if pipe {
-        (Reason::MailerError, "exim:pipe")
-    } else {
-        return;
-    };
+    let (reason, rule) =
+        if let Some((_, reason)) = LOCAL_MESSAGES.iter().find(|(m, _)| lower.contains(m)) {
+            (*reason, "exim:local-message")
+        } else if EXPIRY_MESSAGES.iter().any(|m| lower.contains(m)) {
+            (Reason::Expired, "exim:retry-timeout")
+        } else if pipe {
+            (Reason::MailerError, "exim:pipe")
+        } else {
+            return;
+        };
     d.reason = Some(reason);
     d.rule = rule;
     if d.status.is_none() && Status::find(&d.diagnosis).is_none() {
         // Exim's own messages carry no code. Expiry means every attempt
         // failed temporarily, so its class is 4 (as Sisimai reports it).
-        let class = if reason == Reason::Expired || d.action == "delayed" { 4 } else { 5 };
+        let class = if reason == Reason::Expired || d.action == "delayed" {
+            4
+        } else {
+            5
+        };
         d.status = pseudo_status(class, reason);
     }
 }
@@ -485,7 +555,8 @@ fn merge_dsn(drafts: &mut [Draft], dsn: &[Draft]) {
         let found = if same_count {
             dsn.get(i)
         } else {
-            dsn.iter().find(|s| s.recipient.eq_ignore_ascii_case(&d.recipient))
+            dsn.iter()
+                .find(|s| s.recipient.eq_ignore_ascii_case(&d.recipient))
         };
         let Some(s) = found else { continue };
         d.status = d.status.or(s.status);
@@ -508,12 +579,26 @@ fn merge_dsn(drafts: &mut [Draft], dsn: &[Draft]) {
 /// The host that wrote the bounce: `by` of the last Received header, which
 /// Exim adds when it generates the message.
 fn local_host(mail: &Mail<'_>) -> String {
-    let last = mail.headers().filter(|(n, _)| n.eq_ignore_ascii_case("Received")).last();
-    let Some((_, value)) = last else { return String::new() };
-    let Some(at) = value.find(" by ").map(|i| i + 4).or_else(|| value.starts_with("by ").then_some(3)) else {
+    let last = mail
+        .headers()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("Received"))
+        .last();
+    let Some((_, value)) = last else {
         return String::new();
     };
-    value[at..].split_whitespace().next().unwrap_or("").trim_end_matches([';', '.']).to_owned()
+    let Some(at) = value
+        .find(" by ")
+        .map(|i| i + 4)
+        .or_else(|| value.starts_with("by ").then_some(3))
+    else {
+        return String::new();
+    };
+    value[at..]
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches([';', '.'])
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -522,8 +607,14 @@ mod tests {
 
     #[test]
     fn remote_hosts() {
-        assert_eq!(remote_host("host mx.example.jp [192.0.2.1]: 550 5.1.1 unknown"), Some("mx.example.jp"));
-        assert_eq!(remote_host("SMTP error ...: host 192.0.2.2 [192.0.2.2]: 550"), Some("192.0.2.2"));
+        assert_eq!(
+            remote_host("host mx.example.jp [192.0.2.1]: 550 5.1.1 unknown"),
+            Some("mx.example.jp")
+        );
+        assert_eq!(
+            remote_host("SMTP error ...: host 192.0.2.2 [192.0.2.2]: 550"),
+            Some("192.0.2.2")
+        );
         assert_eq!(remote_host("no such host here"), None);
         assert_eq!(remote_host("ghost x [y]"), None);
     }
@@ -531,11 +622,26 @@ mod tests {
     #[test]
     fn commands() {
         let c = |s| command(s);
-        assert_eq!(c("SMTP error from remote mail server after RCPT TO:<a@example.jp>: host x [y]: 550"), Some(Command::Rcpt));
-        assert_eq!(c("SMTP error from remote mailer after MAIL FROM:<a@example.jp> SIZE=1:"), Some(Command::Mail));
-        assert_eq!(c("SMTP error from remote mail server after end of data: 554"), Some(Command::EndOfData));
-        assert_eq!(c("SMTP error from remote mail server after initial connection: 554"), Some(Command::Connect));
-        assert_eq!(c("SMTP error from remote mail server after pipelined DATA: 554"), Some(Command::Data));
+        assert_eq!(
+            c("SMTP error from remote mail server after RCPT TO:<a@example.jp>: host x [y]: 550"),
+            Some(Command::Rcpt)
+        );
+        assert_eq!(
+            c("SMTP error from remote mailer after MAIL FROM:<a@example.jp> SIZE=1:"),
+            Some(Command::Mail)
+        );
+        assert_eq!(
+            c("SMTP error from remote mail server after end of data: 554"),
+            Some(Command::EndOfData)
+        );
+        assert_eq!(
+            c("SMTP error from remote mail server after initial connection: 554"),
+            Some(Command::Connect)
+        );
+        assert_eq!(
+            c("SMTP error from remote mail server after pipelined DATA: 554"),
+            Some(Command::Data)
+        );
         assert_eq!(c("retry timeout exceeded"), None);
     }
 
@@ -555,12 +661,21 @@ mod tests {
 
     #[test]
     fn local_messages_decide_only_without_a_remote_reply() {
-        let mut d = Draft { diagnosis: "mailbox is full: retry timeout exceeded".into(), ..Draft::default() };
+        let mut d = Draft {
+            diagnosis: "mailbox is full: retry timeout exceeded".into(),
+            ..Draft::default()
+        };
         decide_local(&mut d, false);
         assert_eq!(d.reason, Some(Reason::MailboxFull));
-        let mut d = Draft { diagnosis: "retry timeout exceeded".into(), ..Draft::default() };
+        let mut d = Draft {
+            diagnosis: "retry timeout exceeded".into(),
+            ..Draft::default()
+        };
         decide_local(&mut d, false);
-        assert_eq!((d.reason, d.status.map(|s| s.class())), (Some(Reason::Expired), Some(4)));
+        assert_eq!(
+            (d.reason, d.status.map(|s| s.class())),
+            (Some(Reason::Expired), Some(4))
+        );
         let mut d = Draft {
             diagnosis: "SMTP error from remote mail server after RCPT TO:<a@example.jp>: host x [y]: 550 Unrouteable address".into(),
             ..Draft::default()

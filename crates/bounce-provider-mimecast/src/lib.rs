@@ -1,15 +1,40 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+use bounce_core::{Draft, Kind, Provider, ProviderMatcher, Reason};
+
+/// Mimecast's wordings (lowercase) and the reasons they name, most specific
+/// first.
+const WORDINGS: &[(&str, Reason, &str)] = &[
+    ("host network not allowed", Reason::PolicyViolation, "mimecast:host-network-not-allowed"),
+    ("invalid recipient", Reason::UserUnknown, "mimecast:invalid-recipient"),
+    ("envelope blocked", Reason::Rejected, "mimecast:envelope-blocked"),
+    ("anti-spoofing policy", Reason::PolicyViolation, "mimecast:anti-spoofing"),
+    ("ip reputation", Reason::BadReputation, "mimecast:ip-reputation"),
+    ("spf sender invalid", Reason::AuthFailure, "mimecast:spf"),
+    ("dkim sender invalid", Reason::AuthFailure, "mimecast:dkim"),
+    ("dmarc sender invalid", Reason::AuthFailure, "mimecast:dmarc"),
+    ("email rejected due to security policies", Reason::SpamDetected, "mimecast:security-policies"),
+    ("open relay not allowed", Reason::NoRelaying, "mimecast:open-relay"),
+    ("too many concurrent connections", Reason::RateLimited, "mimecast:connections"),
+    ("too many connections", Reason::RateLimited, "mimecast:connections"),
+    ("maximum message size exceeded", Reason::EmailTooLarge, "mimecast:message-size"),
+];
 
 struct Mimecast;
 
 impl ProviderMatcher for Mimecast {
-    fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
-        // FIXME: recognise the format and read each failed recipient.
-        let _ = (mail, Draft::default());
-        None
+    fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
+        wording(&draft.diagnosis)
     }
+}
+
+/// The reason one of Mimecast's wordings names.
+fn wording(diagnosis: &str) -> Option<(Reason, &'static str)> {
+    let lower = diagnosis.to_ascii_lowercase();
+    if lower.contains("recipient address rejected") && lower.contains("does not exist") {
+        return Some((Reason::UserUnknown, "mimecast:recipient-does-not-exist"));
+    }
+    WORDINGS.iter().find(|(w, _, _)| lower.contains(w)).map(|&(_, r, rule)| (r, rule))
 }
 
 bounce_core::inventory::submit! {
@@ -17,9 +42,22 @@ bounce_core::inventory::submit! {
         id: "mimecast",
         kind: Kind::Gateway,
         doc: include_str!("../README.md"),
-        fingerprints: &["FIXME: a phrase or header only this sender writes"],
-        rhosts: &[],
+        fingerprints: &[],
+        rhosts: &["mimecast.com"],
         phrases: &[],
         matcher: &Mimecast,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wordings() {
+        let w = wording("554 Host network not allowed - https://community.mimecast.com/docs/DOC-1369#554 [x.us1]");
+        assert_eq!(w, Some((Reason::PolicyViolation, "mimecast:host-network-not-allowed")));
+        assert_eq!(wording("550 Invalid Recipient - https://community.mimecast.com/docs/DOC-1369#550").unwrap().0, Reason::UserUnknown);
+        assert_eq!(wording("550 5.1.1 mailbox unavailable"), None);
     }
 }

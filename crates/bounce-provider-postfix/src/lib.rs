@@ -3,7 +3,7 @@
 pub mod notice;
 pub mod transcript;
 
-use bounce_core::{Kind, Mail, Provider, ProviderMatcher, Report};
+use bounce_core::{Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 pub use notice::{decode_notice, paragraphs, Paragraph};
 
@@ -25,7 +25,13 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     }
     let body = mail.body();
     if let Some(after) = after_opening(body) {
-        return decode_notice(mail, after);
+        let mut report = decode_notice(mail, after)?;
+        if let Some(host) = opening_host(body) {
+            for d in report.recipients.iter_mut().filter(|d| d.lhost.is_empty()) {
+                host.clone_into(&mut d.lhost);
+            }
+        }
+        return Some(report);
     }
     // A notice in another language or with a rewritten template: the
     // delivery-status part still says Postfix wrote it.
@@ -57,6 +63,16 @@ pub fn after_opening(body: &str) -> Option<&str> {
     signature.map(|at| &body[at..])
 }
 
+/// The host an opening line names (`This is the mail system at host
+/// HOST.`): the server that wrote the notice.
+pub fn opening_host(body: &str) -> Option<&str> {
+    let line = body
+        .lines()
+        .find(|l| l.trim_start().starts_with("This is the") && l.contains(" at host "))?;
+    let host = line.split(" at host ").nth(1)?.trim().trim_end_matches('.');
+    (!host.is_empty() && !host.contains(' ')).then_some(host)
+}
+
 bounce_core::inventory::submit! {
     Provider {
         id: "postfix",
@@ -73,7 +89,11 @@ bounce_core::inventory::submit! {
             "SMTP server: errors from",
         ],
         rhosts: &[],
-        phrases: &[],
+        phrases: &[
+            // Postfix quotes a bare refusal of the recipient with the command
+            // it answered; Sisimai counts the two together as an unknown user.
+            (Reason::UserUnknown, "recipient address rejected. (in reply to rcpt to command)"),
+        ],
         matcher: &Postfix,
     }
 }
@@ -84,10 +104,25 @@ mod tests {
 
     #[test]
     fn opening_lines() {
-        assert!(after_opening("This is the mail system at host mx.example.jp.\n\nrest").unwrap().ends_with("rest"));
-        assert!(after_opening("This is the Postfix program at host mx.example.jp.\nrest").is_some());
-        assert!(after_opening("hello\n                   The mail system\n\n<a@example.jp>: x\n").unwrap().contains("<a@"));
+        assert!(
+            after_opening("This is the mail system at host mx.example.jp.\n\nrest")
+                .unwrap()
+                .ends_with("rest")
+        );
+        assert!(
+            after_opening("This is the Postfix program at host mx.example.jp.\nrest").is_some()
+        );
+        assert!(
+            after_opening("hello\n                   The mail system\n\n<a@example.jp>: x\n")
+                .unwrap()
+                .contains("<a@")
+        );
         assert!(after_opening("This is the qmail-send program at mx.example.jp.\n").is_none());
         assert!(after_opening("The original message was received at ...\n").is_none());
+        assert_eq!(
+            opening_host("\nThis is the Postfix program at host mv01.example.jp.\n"),
+            Some("mv01.example.jp")
+        );
+        assert_eq!(opening_host("This is the mail system at host .\n"), None);
     }
 }

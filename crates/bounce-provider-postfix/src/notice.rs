@@ -64,12 +64,19 @@ impl Paragraph {
     /// The remote host named in `host NAME[ip] said:`, `connect to NAME[ip]`,
     /// `lost connection with NAME[ip]` or `conversation with NAME[ip]`.
     pub fn rhost(&self) -> Option<&str> {
-        for lead in ["host ", "connect to ", "connection with ", "conversation with "] {
+        for lead in [
+            "host ",
+            "connect to ",
+            "connection with ",
+            "conversation with ",
+        ] {
             let mut from = 0;
             while let Some(off) = self.text[from..].find(lead) {
                 let start = from + off + lead.len();
                 let rest = &self.text[start..];
-                let end = rest.find(|c: char| c == '[' || c.is_whitespace() || c == ':').unwrap_or(rest.len());
+                let end = rest
+                    .find(|c: char| c == '[' || c.is_whitespace() || c == ':')
+                    .unwrap_or(rest.len());
                 if rest[end..].starts_with('[') && end > 0 && rest[..end].contains('.') {
                     return Some(&rest[..end]);
                 }
@@ -91,11 +98,21 @@ impl Paragraph {
 }
 
 /// Where a recipient paragraph starts: a line `<local@domain>:` or
-/// `<local@domain> (expanded from ...`.
+/// `<local@domain> (expanded from ...`. bounce(8) indents the lines it wraps
+/// by four spaces, so an indented `<address>:` continues the paragraph (the
+/// remote server quoting the address).
 fn starts_paragraph(line: &str) -> bool {
     let t = line.trim_start();
-    let Some(rest) = t.strip_prefix('<') else { return false };
-    let Some(close) = rest.find('>') else { return false };
+    let indent = &line[..line.len() - t.len()];
+    if indent.contains('\t') || indent.len() >= 4 {
+        return false;
+    }
+    let Some(rest) = t.strip_prefix('<') else {
+        return false;
+    };
+    let Some(close) = rest.find('>') else {
+        return false;
+    };
     let addr = &rest[..close];
     if !addr.contains('@') || addr.contains(' ') {
         return false;
@@ -117,7 +134,11 @@ fn split_paragraph(joined: &str) -> Option<Paragraph> {
         after = &exp[end + 1..];
     }
     let body = after.strip_prefix(':')?.trim();
-    Some(Paragraph { recipient: text::clean_address(&recipient), alias, text: body.to_owned() })
+    Some(Paragraph {
+        recipient: text::clean_address(&recipient),
+        alias,
+        text: body.to_owned(),
+    })
 }
 
 /// Every recipient paragraph in `text`, in order. A paragraph runs from its
@@ -151,11 +172,19 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
 
 /// Field names that begin the delivery-status fields when a notice carries
 /// them inline (forwarded as plain text).
-const DSN_START: &[&str] = &["Reporting-MTA:", "X-Postfix-Queue-ID:", "Final-Recipient:", "Original-Recipient:"];
+const DSN_START: &[&str] = &[
+    "Reporting-MTA:",
+    "X-Postfix-Queue-ID:",
+    "Final-Recipient:",
+    "Original-Recipient:",
+];
 
 /// Lines after which the notice is over and the returned message begins.
-const ORIGINAL_MARKERS: &[&str] =
-    &["content-type: message/rfc822", "content-type: text/rfc822-headers", "content-description: undelivered message"];
+const ORIGINAL_MARKERS: &[&str] = &[
+    "content-type: message/rfc822",
+    "content-type: text/rfc822-headers",
+    "content-description: undelivered message",
+];
 
 /// The offset of the first line of `text` that starts (ASCII
 /// case-insensitively) with one of `markers`.
@@ -163,7 +192,9 @@ fn line_starting_with(text: &str, markers: &[&str]) -> Option<usize> {
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
-        if markers.iter().any(|m| t.len() >= m.len() && t.as_bytes()[..m.len()].eq_ignore_ascii_case(m.as_bytes())) {
+        if markers.iter().any(|m| {
+            t.len() >= m.len() && t.as_bytes()[..m.len()].eq_ignore_ascii_case(m.as_bytes())
+        }) {
             return Some(pos);
         }
         pos += line.len();
@@ -180,7 +211,9 @@ fn inline_original(rest: &str) -> Option<String> {
     let block = &after_marker[blank..];
     let end = block.find("\n\n").unwrap_or(block.len());
     let block = &block[..end];
-    text::header_fields(block).iter().any(|f| f.name.eq_ignore_ascii_case("From") || f.name.eq_ignore_ascii_case("To"))
+    text::header_fields(block)
+        .iter()
+        .any(|f| f.name.eq_ignore_ascii_case("From") || f.name.eq_ignore_ascii_case("To"))
         .then(|| format!("{block}\n"))
 }
 
@@ -210,9 +243,17 @@ pub fn decode_notice(mail: &Mail<'_>, text: &str) -> Option<Report> {
     } else {
         merge(&mut drafts, &paras);
     }
-    if drafts.is_empty() && text.to_ascii_lowercase().contains("--- delivery report unavailable ---") {
+    if drafts.is_empty()
+        && text
+            .to_ascii_lowercase()
+            .contains("--- delivery report unavailable ---")
+    {
         // bounce(8) could not read its log: the original's To is all we have.
-        let to = mail.original_headers().map(Original::from_headers).map(|o| o.to).unwrap_or_default();
+        let to = mail
+            .original_headers()
+            .map(Original::from_headers)
+            .map(|o| o.to)
+            .unwrap_or_default();
         if to.contains('@') {
             let mut d = Draft::new(to);
             d.action = "failed".to_owned();
@@ -237,7 +278,9 @@ pub fn decode_notice(mail: &Mail<'_>, text: &str) -> Option<Report> {
 /// The `X-Postfix-Sender` of a delivery-status text, without its type.
 fn postfix_sender(dsn: &str) -> Option<String> {
     let groups = text::field_groups(dsn);
-    let v = groups.iter().find_map(|g| text::field(g, "X-Postfix-Sender"))?;
+    let v = groups
+        .iter()
+        .find_map(|g| text::field(g, "X-Postfix-Sender"))?;
     let addr = text::clean_address(v);
     addr.contains('@').then_some(addr)
 }
@@ -272,13 +315,23 @@ fn merge(drafts: &mut [Draft], paras: &[Paragraph]) {
         if d.diagnostictype.eq_ignore_ascii_case("X-POSTFIX") {
             d.diagnostictype = "SMTP".to_owned();
         }
+        if d.diagnostictype.eq_ignore_ascii_case("X-UNIX") && !d.diagnosis.is_empty() {
+            // The classifier reads the type of a local delivery agent's
+            // failure from the text (`x-unix; ...`), not from the draft.
+            d.diagnosis.insert_str(0, "x-unix; ");
+        }
         let found = paras
             .iter()
             .find(|p| p.recipient.eq_ignore_ascii_case(&d.recipient))
-            .or_else(|| paras.iter().find(|p| !d.alias.is_empty() && p.recipient.eq_ignore_ascii_case(&d.alias)))
+            .or_else(|| {
+                paras
+                    .iter()
+                    .find(|p| !d.alias.is_empty() && p.recipient.eq_ignore_ascii_case(&d.alias))
+            })
             .or_else(|| by_index.then(|| &paras[i]));
         let Some(p) = found else { continue };
-        if d.alias.is_empty() && !p.alias.is_empty() && !p.alias.eq_ignore_ascii_case(&d.recipient) {
+        if d.alias.is_empty() && !p.alias.is_empty() && !p.alias.eq_ignore_ascii_case(&d.recipient)
+        {
             d.alias.clone_from(&p.alias);
         }
         if d.command.is_none() {
@@ -304,10 +357,15 @@ fn merge(drafts: &mut [Draft], paras: &[Paragraph]) {
             d.status = better_status;
         }
         let reply = p.replycode();
-        if d.replycode.is_none() {
+        // `220-banner 421 4.2.1 ...`: the greeting quoted before the refusal
+        // is not the reply that failed.
+        if d.replycode.is_none_or(|r| r.class() == 2) {
             d.replycode = reply;
         }
-        if (better_status.is_some() || reply.is_some()) && p.text.len() >= dsn_text.len() && p.text.contains(&dsn_text) {
+        if (better_status.is_some() || reply.is_some())
+            && p.text.len() >= dsn_text.len()
+            && p.text.contains(&dsn_text)
+        {
             d.diagnosis.clone_from(&p.text);
         }
     }
@@ -320,13 +378,13 @@ mod tests {
     #[test]
     fn paragraphs_are_split_and_joined() {
         let text = "\n                   The mail system\n\n\
-<a@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.1.1\n    <a@example.jp>... User unknown (in reply to RCPT TO\n    command)\n\n\
+<a@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.1.1\n    <a@example.jp>: User unknown (in reply to RCPT TO\n    command)\n\n\
 <b@example.jp> (expanded from\n    <c@example.org>): delivery temporarily suspended: connect to\n    mx.example.jp[192.0.2.1]:25: Connection refused\n\n\
 <d@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.2.1\n<d@example.jp>... User Unknown (in reply to end of DATA command)\n";
         let p = paragraphs(text);
         assert_eq!(p.len(), 3);
         assert_eq!(p[0].recipient, "a@example.jp");
-        assert_eq!(p[0].text, "host mx.example.jp[192.0.2.1] said: 550 5.1.1 <a@example.jp>... User unknown (in reply to RCPT TO command)");
+        assert_eq!(p[0].text, "host mx.example.jp[192.0.2.1] said: 550 5.1.1 <a@example.jp>: User unknown (in reply to RCPT TO command)");
         assert_eq!(p[0].command(), Some(Command::Rcpt));
         assert_eq!(p[0].rhost(), Some("mx.example.jp"));
         assert_eq!(p[0].status().unwrap().to_string(), "5.1.1");
@@ -341,26 +399,52 @@ mod tests {
 
     #[test]
     fn commands_from_other_wordings() {
-        let p = |t: &str| Paragraph { text: t.to_owned(), ..Paragraph::default() };
-        assert_eq!(p("host mx[192.0.2.1] refused to talk to me: 554 go away").command(), Some(Command::Helo));
-        assert_eq!(p("lost connection with mx[192.0.2.1] while sending RCPT TO").command(), Some(Command::Rcpt));
-        assert_eq!(p("lost connection with mx[192.0.2.1] while performing the EHLO handshake").command(), Some(Command::Ehlo));
-        assert_eq!(p("said: 550 no (in reply to MAIL FROM command)").command(), Some(Command::Mail));
-        assert_eq!(p("said: 554 no (in reply to DATA command)").command(), Some(Command::Data));
+        let p = |t: &str| Paragraph {
+            text: t.to_owned(),
+            ..Paragraph::default()
+        };
+        assert_eq!(
+            p("host mx[192.0.2.1] refused to talk to me: 554 go away").command(),
+            Some(Command::Helo)
+        );
+        assert_eq!(
+            p("lost connection with mx[192.0.2.1] while sending RCPT TO").command(),
+            Some(Command::Rcpt)
+        );
+        assert_eq!(
+            p("lost connection with mx[192.0.2.1] while performing the EHLO handshake").command(),
+            Some(Command::Ehlo)
+        );
+        assert_eq!(
+            p("said: 550 no (in reply to MAIL FROM command)").command(),
+            Some(Command::Mail)
+        );
+        assert_eq!(
+            p("said: 554 no (in reply to DATA command)").command(),
+            Some(Command::Data)
+        );
         assert_eq!(p("Host or domain name not found.").command(), None);
     }
 
     #[test]
     fn not_paragraphs() {
-        assert!(!starts_paragraph("For further assistance, please contact <support@example.jp>"));
-        assert!(!starts_paragraph("<a@example.jp>... User unknown (in reply to RCPT TO command)"));
+        assert!(!starts_paragraph(
+            "For further assistance, please contact <support@example.jp>"
+        ));
+        assert!(!starts_paragraph(
+            "<a@example.jp>... User unknown (in reply to RCPT TO command)"
+        ));
         assert!(!starts_paragraph("<postmaster>: nothing"));
         assert!(starts_paragraph(" <a@example.jp>: host x said"));
+        assert!(!starts_paragraph("    <a@example.jp>: User unknown"));
     }
 
     #[test]
     fn status_only_when_specific() {
-        let p = Paragraph { text: "said: 550 5.0.0 <x@example.jp> no, 5.1.1 really".to_owned(), ..Paragraph::default() };
+        let p = Paragraph {
+            text: "said: 550 5.0.0 <x@example.jp> no, 5.1.1 really".to_owned(),
+            ..Paragraph::default()
+        };
         assert_eq!(p.status().unwrap().to_string(), "5.1.1");
     }
 }

@@ -18,14 +18,21 @@ struct Exchange {
 /// Groups the transcript into exchanges; lines indented deeper than the
 /// `In:`/`Out:` markers continue the previous line.
 fn exchanges(body: &str) -> Vec<Exchange> {
-    let mut out: Vec<Exchange> = vec![Exchange { command: Some(Command::Connect), ..Exchange::default() }];
+    let mut out: Vec<Exchange> = vec![Exchange {
+        command: Some(Command::Connect),
+        ..Exchange::default()
+    }];
     let mut last_was_in = false;
     for line in body.lines() {
         let t = line.trim_start();
         if let Some(cmd) = t.strip_prefix("In:") {
             let cmd = cmd.trim();
             let word = cmd.split([' ', ':']).next().unwrap_or("");
-            out.push(Exchange { command: Command::parse(word), argument: cmd.to_owned(), replies: Vec::new() });
+            out.push(Exchange {
+                command: Command::parse(word),
+                argument: cmd.to_owned(),
+                replies: Vec::new(),
+            });
             last_was_in = true;
         } else if let Some(reply) = t.strip_prefix("Out:") {
             if let Some(x) = out.last_mut() {
@@ -34,7 +41,11 @@ fn exchanges(body: &str) -> Vec<Exchange> {
             last_was_in = false;
         } else if !t.is_empty() && line.starts_with("     ") {
             if let Some(x) = out.last_mut() {
-                let target = if last_was_in { &mut x.argument } else { x.replies.last_mut().unwrap_or(&mut x.argument) };
+                let target = if last_was_in {
+                    &mut x.argument
+                } else {
+                    x.replies.last_mut().unwrap_or(&mut x.argument)
+                };
                 target.push(' ');
                 target.push_str(t);
             }
@@ -55,7 +66,12 @@ pub fn decode_transcript(body: &str) -> Option<Report> {
     for x in exchanges(body) {
         match x.command {
             Some(Command::Ehlo | Command::Helo) => {
-                lhost = x.argument.split_whitespace().nth(1).unwrap_or("").to_owned();
+                lhost = x
+                    .argument
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_owned();
             }
             Some(Command::Mail) => {
                 sender = text::find_address(&x.argument).unwrap_or("").to_owned();
@@ -67,18 +83,24 @@ pub fn decode_transcript(body: &str) -> Option<Report> {
             }
             _ => {}
         }
-        let errors: Vec<&str> =
-            x.replies.iter().map(String::as_str).filter(|r| ReplyCode::find(r).is_some_and(|c| c.class() >= 4)).collect();
+        let errors: Vec<&str> = x
+            .replies
+            .iter()
+            .map(String::as_str)
+            .filter(|r| ReplyCode::find(r).is_some_and(|c| c.class() >= 4))
+            .collect();
         if errors.is_empty() {
             continue;
         }
         let diagnosis = errors.join(" ");
-        let mut failure = Draft::default();
-        failure.replycode = ReplyCode::find(&diagnosis);
-        failure.status = Status::find(&diagnosis);
-        failure.command = x.command;
-        failure.diagnosis = diagnosis;
-        failure.diagnostictype = "SMTP".to_owned();
+        let failure = Draft {
+            replycode: ReplyCode::find(&diagnosis),
+            status: Status::find(&diagnosis),
+            command: x.command,
+            diagnostictype: "SMTP".to_owned(),
+            diagnosis,
+            ..Draft::default()
+        };
         match (x.command, drafts.last_mut()) {
             (Some(Command::Rcpt), Some(d)) if d.diagnosis.is_empty() => fill(d, &failure),
             _ => {

@@ -1,6 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::smtp::{Command, ReplyCode};
+use bounce_core::smtp::{Command, ReplyCode, Status};
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 /// Sentences that open the list of failed recipients: qmail-send's own
@@ -51,33 +51,129 @@ const STAGES: &[(&str, Command)] = &[
 /// whatever the last attempt said.
 const OWN_WORDS: &[(Reason, &str, &str)] = &[
     // qmail-remote: the domain has neither MX nor A record (a null MX too).
-    (Reason::NotAccept, "sorry, i couldn't find a mail exchanger or ip address", "qmail:no-mx"),
-    (Reason::HostUnknown, "sorry, i couldn't find any host ", "qmail:no-such-host"),
-    (Reason::UserUnknown, "no mailbox here by that name", "qmail:no-mailbox"),
-    (Reason::UserUnknown, " does not like recipient.", "qmail:recipient-refused"),
+    (
+        Reason::NotAccept,
+        "sorry, i couldn't find a mail exchanger or ip address",
+        "qmail:no-mx",
+    ),
+    (
+        Reason::HostUnknown,
+        "sorry, i couldn't find any host ",
+        "qmail:no-such-host",
+    ),
+    (
+        Reason::UserUnknown,
+        "no mailbox here by that name",
+        "qmail:no-mailbox",
+    ),
+    (
+        Reason::UserUnknown,
+        " does not like recipient.",
+        "qmail:recipient-refused",
+    ),
     (Reason::MailboxFull, "disk quota exceeded", "qmail:quota"),
-    (Reason::EmailTooLarge, "message size exceeds fixed maximum message size", "qmail:size"),
-    (Reason::EmailTooLarge, "the message exeeded the maximum size the user accepts", "qmail-ldap:size"),
-    (Reason::SystemFull, "mailbox unavailable (not enough free space)", "qmail:no-space"),
-    (Reason::Suspend, "mailaddress is administrative disabled", "qmail-ldap:disabled"),
-    (Reason::Suspend, "account is locked email bounced", "vpopmail:locked"),
-    (Reason::NetworkError, "sorry, i wasn't able to establish an smtp connection", "qmail:no-connection"),
-    (Reason::NetworkError, "although i'm listed as a best-preference mx or a for that host", "qmail:mx-loop"),
-    (Reason::NetworkError, "this message is looping: it already has my delivered-to line", "qmail:looping"),
-    (Reason::SystemError, "automatic homedir creator crashed", "qmail-ldap:system"),
-    (Reason::SystemError, "illegal value in ldap attribute", "qmail-ldap:system"),
-    (Reason::SystemError, "ldap attribute is not given but mandatory", "qmail-ldap:system"),
-    (Reason::SystemError, "timeout while performing search on ldap server", "qmail-ldap:system"),
-    (Reason::SystemError, "too many results returned but needs to be unique", "qmail-ldap:system"),
-    (Reason::SystemError, "error while executing qmail-forward", "qmail-ldap:system"),
-    (Reason::SystemError, "temporary error in automatic homedir creation", "qmail-ldap:system"),
-    (Reason::SystemError, "temporary failure in ldap lookup", "qmail-ldap:system"),
-    (Reason::SystemError, "unable to contact ldap server", "qmail-ldap:system"),
-    (Reason::SystemError, "unable to login into ldap server", "qmail-ldap:system"),
-    (Reason::SystemError, "bad interpreter: no such file or directory", "qmail:system"),
+    (
+        Reason::EmailTooLarge,
+        "message size exceeds fixed maximum message size",
+        "qmail:size",
+    ),
+    (
+        Reason::EmailTooLarge,
+        "the message exeeded the maximum size the user accepts",
+        "qmail-ldap:size",
+    ),
+    (
+        Reason::SystemFull,
+        "mailbox unavailable (not enough free space)",
+        "qmail:no-space",
+    ),
+    (
+        Reason::Suspend,
+        "mailaddress is administrative disabled",
+        "qmail-ldap:disabled",
+    ),
+    (
+        Reason::Suspend,
+        "account is locked email bounced",
+        "vpopmail:locked",
+    ),
+    (
+        Reason::NetworkError,
+        "sorry, i wasn't able to establish an smtp connection",
+        "qmail:no-connection",
+    ),
+    (
+        Reason::NetworkError,
+        "although i'm listed as a best-preference mx or a for that host",
+        "qmail:mx-loop",
+    ),
+    (
+        Reason::NetworkError,
+        "this message is looping: it already has my delivered-to line",
+        "qmail:looping",
+    ),
+    (
+        Reason::SystemError,
+        "automatic homedir creator crashed",
+        "qmail-ldap:system",
+    ),
+    (
+        Reason::SystemError,
+        "illegal value in ldap attribute",
+        "qmail-ldap:system",
+    ),
+    (
+        Reason::SystemError,
+        "ldap attribute is not given but mandatory",
+        "qmail-ldap:system",
+    ),
+    (
+        Reason::SystemError,
+        "timeout while performing search on ldap server",
+        "qmail-ldap:system",
+    ),
+    (
+        Reason::SystemError,
+        "too many results returned but needs to be unique",
+        "qmail-ldap:system",
+    ),
+    (
+        Reason::SystemError,
+        "error while executing qmail-forward",
+        "qmail-ldap:system",
+    ),
+    (
+        Reason::SystemError,
+        "temporary error in automatic homedir creation",
+        "qmail-ldap:system",
+    ),
+    (
+        Reason::SystemError,
+        "temporary failure in ldap lookup",
+        "qmail-ldap:system",
+    ),
+    (
+        Reason::SystemError,
+        "unable to contact ldap server",
+        "qmail-ldap:system",
+    ),
+    (
+        Reason::SystemError,
+        "unable to login into ldap server",
+        "qmail-ldap:system",
+    ),
+    (
+        Reason::SystemError,
+        "bad interpreter: no such file or directory",
+        "qmail:system",
+    ),
     (Reason::SystemError, "system error", "qmail:system"),
     (Reason::SystemError, "unable to ", "qmail:system"),
-    (Reason::Expired, "this message has been in the queue too long", "qmail:queue-lifetime"),
+    (
+        Reason::Expired,
+        "this message has been in the queue too long",
+        "qmail:queue-lifetime",
+    ),
 ];
 
 /// Whether the headers say qmail wrote this: its fixed Subject, the
@@ -89,7 +185,8 @@ pub fn is_qmail(mail: &Mail<'_>) -> bool {
         return true;
     }
     let received = mail.headers().any(|(name, value)| {
-        name.eq_ignore_ascii_case("Received") && (value.contains("invoked for bounce") || value.contains("invoked from network"))
+        name.eq_ignore_ascii_case("Received")
+            && (value.contains("invoked for bounce") || value.contains("invoked from network"))
     });
     received || mail.body().contains("This is the qmail-send program at")
 }
@@ -126,11 +223,17 @@ pub fn decode_text(body: &str) -> Option<Report> {
             }
         }
     }
-    let recipients: Vec<Draft> = blocks.iter().map(|(addr, lines)| draft(addr, lines, lhost)).collect();
+    let recipients: Vec<Draft> = blocks
+        .iter()
+        .map(|(addr, lines)| draft(addr, lines, lhost))
+        .collect();
     if recipients.is_empty() {
         return None;
     }
-    Some(Report { recipients, original: original.map(str::to_owned) })
+    Some(Report {
+        recipients,
+        original: original.map(str::to_owned),
+    })
 }
 
 /// `<user@example.jp>:` → `user@example.jp`.
@@ -141,14 +244,23 @@ fn recipient_line(line: &str) -> Option<&str> {
 
 /// The notice, and the header block of the copy that follows it.
 fn split_original(text: &str) -> (&str, Option<&str>) {
-    let Some((at, marker)) = BOUNDARIES.iter().filter_map(|m| text.find(m).map(|p| (p, *m))).min_by_key(|(p, _)| *p) else {
+    let Some((at, marker)) = BOUNDARIES
+        .iter()
+        .filter_map(|m| text.find(m).map(|p| (p, *m)))
+        .min_by_key(|(p, _)| *p)
+    else {
         return (text, None);
     };
-    let rest = text[at + marker.len()..].split_once('\n').map_or("", |(_, r)| r);
+    let rest = text[at + marker.len()..]
+        .split_once('\n')
+        .map_or("", |(_, r)| r);
     let rest = rest.trim_start_matches(['\n', ' ', '\t']);
     let end = rest.find("\n\n").map_or(rest.len(), |n| n + 1);
     let block = &rest[..end];
-    let is_header = block.lines().next().is_some_and(|l| l.split_once(':').is_some_and(|(n, _)| !n.is_empty() && !n.contains(' ')));
+    let is_header = block.lines().next().is_some_and(|l| {
+        l.split_once(':')
+            .is_some_and(|(n, _)| !n.is_empty() && !n.contains(' '))
+    });
     (&text[..at], is_header.then_some(block))
 }
 
@@ -169,7 +281,11 @@ fn draft(addr: &str, lines: &[&str], lhost: &str) -> Draft {
     let mut d = Draft::new(addr);
     d.lhost = lhost.to_owned();
     d.rhost = remote_host(&diagnosis).to_owned();
-    d.command = STAGES.iter().find(|(m, _)| diagnosis.contains(m)).map(|&(_, c)| c).or_else(|| Command::find(&diagnosis));
+    d.command = STAGES
+        .iter()
+        .find(|(m, _)| diagnosis.contains(m))
+        .map(|&(_, c)| c)
+        .or_else(|| Command::find(&diagnosis));
     let remote = remote_reply(&diagnosis);
     if let Some(r) = remote {
         d.replycode = ReplyCode::find(r);
@@ -181,13 +297,41 @@ fn draft(addr: &str, lines: &[&str], lhost: &str) -> Draft {
         d.rule = "qmail:helo-rejected";
     } else if remote.is_none() {
         let lower = diagnosis.to_ascii_lowercase();
-        if let Some(&(reason, _, rule)) = OWN_WORDS.iter().find(|(_, needle, _)| lower.contains(needle)) {
+        if let Some(&(reason, _, rule)) = OWN_WORDS
+            .iter()
+            .find(|(_, needle, _)| lower.contains(needle))
+        {
             d.reason = Some(reason);
             d.rule = rule;
         }
     }
+    if d.reason.is_some() && Status::find(&diagnosis).is_none() && d.replycode.is_none() {
+        // The dispatcher derives a status only for reasons it decides
+        // itself; give ours the same "derived, not reported" code.
+        d.status = d.reason.and_then(pseudo_status);
+    }
     d.diagnosis = diagnosis;
     d
+}
+
+/// Sisimai's pseudo status for a reason a decoder decided from words that
+/// carry no status code (`5.0.9nn`, "derived, not reported"), as the
+/// dispatcher gives the reasons it decides itself.
+pub fn pseudo_status(reason: Reason) -> Option<Status> {
+    let detail = match reason {
+        Reason::UserUnknown => 911,
+        Reason::HostUnknown => 912,
+        Reason::Suspend => 921,
+        Reason::MailboxFull => 922,
+        Reason::SystemError => 930,
+        Reason::SystemFull | Reason::NotAccept => 932,
+        Reason::EmailTooLarge => 934,
+        Reason::NetworkError => 944,
+        Reason::Expired => 947,
+        Reason::Blocked => 971,
+        _ => 900,
+    };
+    Status::new(5, 0, detail)
 }
 
 /// The remote server's words: after `Remote host said:`, or after `said:` in
@@ -207,7 +351,10 @@ fn remote_reply(diagnosis: &str) -> Option<&str> {
 fn remote_host(diagnosis: &str) -> &str {
     for marker in ["Giving up on ", "Connected to ", "remote host "] {
         if let Some(p) = diagnosis.find(marker) {
-            let host = diagnosis[p + marker.len()..].split(' ').next().unwrap_or("");
+            let host = diagnosis[p + marker.len()..]
+                .split(' ')
+                .next()
+                .unwrap_or("");
             let host = host.trim_end_matches(['.', ',', ';', ':']);
             if is_host(host) {
                 return host;
@@ -226,7 +373,10 @@ fn remote_host(diagnosis: &str) -> &str {
 }
 
 fn is_host(s: &str) -> bool {
-    !s.is_empty() && (s.contains('.') || s.contains(':')) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
+    !s.is_empty()
+        && (s.contains('.') || s.contains(':'))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
 }
 
 struct Qmail;
@@ -287,17 +437,28 @@ body\n";
     fn reads_each_recipient_block() {
         let r = decode_text(NOTICE).unwrap();
         assert_eq!(r.recipients.len(), 3);
-        let [one, two, three] = &r.recipients[..] else { unreachable!() };
+        let [one, two, three] = &r.recipients[..] else {
+            unreachable!()
+        };
         assert_eq!(one.recipient, "one@example.org");
         assert_eq!(one.rhost, "192.0.2.7");
         assert_eq!(one.lhost, "mx.example.jp");
         assert_eq!(one.command, Some(Command::Rcpt));
         assert_eq!(one.replycode.map(|c| c.get()), Some(550));
         assert_eq!(one.reason, None, "a remote reply is left to the classifier");
-        assert_eq!((two.command, two.reason), (Some(Command::Ehlo), Some(Reason::Blocked)));
+        assert_eq!(
+            (two.command, two.reason),
+            (Some(Command::Ehlo), Some(Reason::Blocked))
+        );
         assert_eq!(two.rhost, "192.0.2.9");
-        assert_eq!((three.reason, three.rule), (Some(Reason::UserUnknown), "qmail:no-mailbox"));
-        assert_eq!(r.original.as_deref(), Some("Return-Path: <sender@example.jp>\nSubject: hello\n"));
+        assert_eq!(
+            (three.reason, three.rule),
+            (Some(Reason::UserUnknown), "qmail:no-mailbox")
+        );
+        assert_eq!(
+            r.original.as_deref(),
+            Some("Return-Path: <sender@example.jp>\nSubject: hello\n")
+        );
     }
 
     #[test]
@@ -317,7 +478,10 @@ I'm not going to try again; this message has been in the queue too long.\n";
     fn hosts_and_lines() {
         assert_eq!(recipient_line("<a@example.jp>:"), Some("a@example.jp"));
         assert_eq!(recipient_line("<a@example.jp>: x"), None);
-        assert_eq!(recipient_line("From: <a@example.jp> RCPT: <b@example.jp> 192.0.2.1 failed"), None);
+        assert_eq!(
+            recipient_line("From: <a@example.jp> RCPT: <b@example.jp> 192.0.2.1 failed"),
+            None
+        );
         assert_eq!(
             remote_host("From: <a@example.jp> RCPT: <b@example.jp> 192.0.2.1 failed after I sent the message."),
             "192.0.2.1"
@@ -326,7 +490,10 @@ I'm not going to try again; this message has been in the queue too long.\n";
             remote_reply("Sorry, no SMTP connection got far enough; most progress was RCPT TO response; remote host 192.0.2.3 said: 550 No"),
             Some("550 No")
         );
-        assert_eq!(remote_host("remote host 192.0.2.3 said: 550 No"), "192.0.2.3");
+        assert_eq!(
+            remote_host("remote host 192.0.2.3 said: 550 No"),
+            "192.0.2.3"
+        );
         assert!(decode_text("no qmail here\n<a@example.jp>:\nfoo\n").is_none());
     }
 }

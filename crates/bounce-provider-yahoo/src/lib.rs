@@ -1,15 +1,59 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report, Status};
+use bounce_provider_qmail_generic as qmail;
+
+/// The first line of Yahoo! JAPAN's own notices.
+const GREETING: &str = "Message from yahoo.co.jp.";
+
+/// Yahoo! JAPAN's wordings, in its notices and in the replies of its MX
+/// hosts (`554 delivery error: dd ... - mta....mail.kcd.yahoo.co.jp`).
+const WORDINGS: &[(Reason, &str, &str)] = &[
+    (
+        Reason::UserUnknown,
+        "doesn't have a yahoo.co.jp account",
+        "yahoo:no-account",
+    ),
+    (
+        Reason::Suspend,
+        "account has been disabled or discontinued",
+        "yahoo:disabled",
+    ),
+];
 
 struct Yahoo;
 
 impl ProviderMatcher for Yahoo {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
-        // FIXME: recognise the format and read each failed recipient.
-        let _ = (mail, Draft::default());
-        None
+        let body = mail.body();
+        if !body.contains(GREETING) {
+            return None;
+        }
+        let mut report = qmail::decode_text(body)?;
+        for d in &mut report.recipients {
+            if let Some((reason, rule)) = wording(&d.diagnosis) {
+                d.reason = Some(reason);
+                d.rule = rule;
+                if Status::find(&d.diagnosis).is_none() {
+                    d.status = qmail::pseudo_status(reason);
+                }
+            }
+        }
+        Some(report)
     }
+
+    fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
+        wording(&draft.diagnosis)
+    }
+}
+
+/// The reason one of Yahoo! JAPAN's wordings names.
+fn wording(text: &str) -> Option<(Reason, &'static str)> {
+    let lower = text.to_ascii_lowercase();
+    WORDINGS
+        .iter()
+        .find(|(_, w, _)| lower.contains(w))
+        .map(|&(r, _, rule)| (r, rule))
 }
 
 bounce_core::inventory::submit! {
@@ -17,9 +61,33 @@ bounce_core::inventory::submit! {
         id: "yahoo",
         kind: Kind::Service,
         doc: include_str!("../README.md"),
-        fingerprints: &["FIXME: a phrase or header only this sender writes"],
-        rhosts: &[],
-        phrases: &[],
+        fingerprints: &["Message from yahoo.co.jp"],
+        rhosts: &["yahoo.co.jp"],
+        phrases: &[
+            (Reason::UserUnknown, "doesn't have a yahoo.co.jp account"),
+            (Reason::Suspend, "account has been disabled or discontinued"),
+        ],
         matcher: &Yahoo,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wordings() {
+        assert_eq!(
+            wording("554 delivery error: dd This user doesn't have a yahoo.co.jp account (a@yahoo.co.jp) [-5] - mta1.mail.kcd.yahoo.co.jp"),
+            Some((Reason::UserUnknown, "yahoo:no-account"))
+        );
+        assert_eq!(
+            wording("Sorry your message to a@yahoo.co.jp cannot be delivered. This account has been disabled or discontinued [#102]."),
+            Some((Reason::Suspend, "yahoo:disabled"))
+        );
+        assert_eq!(
+            wording("554 Message not allowed - DM Email not accepted for policy reasons"),
+            None
+        );
     }
 }

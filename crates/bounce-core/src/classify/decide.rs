@@ -11,8 +11,9 @@
 //!    the text names a relay, block, full mailbox, move, rejection or null MX;
 //!    user-unknown wording is `userunknown` only in reply to `RCPT` and is
 //!    `filtered` when no command or another one (a filter speaking after the
-//!    recipient was accepted); spam and virus wording count only after `DATA`;
-//!    `5.2.x` wording of a filter is `filtered`; and so on.
+//!    recipient was accepted); spam wording counts here only after `DATA`;
+//!    at `MAIL FROM` a "bad mailbox/domain" is the sender's, not the
+//!    recipient's; and so on.
 //! 3. *Text, then status class* ([`BY_TEXT`]): when the status named nothing
 //!    or a reason that is worth checking again (Sisimai's "retry" set), the
 //!    first reason of the list whose phrases the text has decides; then a
@@ -283,7 +284,7 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits, table: &Table) ->
         reply: clue.replycode.map(|r| r.get()),
         action,
     };
-    let diagnostic_type = diagnostic_type(text);
+    let diagnostic_type = diagnostic_type(text).or_else(|| declared_type(clue.diagnostictype));
 
     // Step 2: status and text together. Sisimai skips it when the diagnostic
     // is not an SMTP reply (`X-Unix; 255`, `X-Postfix; ...`).
@@ -384,9 +385,58 @@ fn diagnostic_type(text: &str) -> Option<&'static str> {
     })
 }
 
+/// The same for a type declared apart from the text (a DSN's
+/// `Diagnostic-Code: X-Unix; ...` once split).
+fn declared_type(ty: &str) -> Option<&'static str> {
+    let ty = ty.trim();
+    if ty.eq_ignore_ascii_case("x-unix") {
+        Some("x-unix")
+    } else if ty.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("x-")) {
+        Some("x-other")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classify::{Classifier, Phrase};
+    use crate::smtp::ReplyCode;
+    use std::sync::OnceLock;
+
+    fn classifier() -> &'static Classifier {
+        static C: OnceLock<Classifier> = OnceLock::new();
+        C.get_or_init(|| Classifier::new([]))
+    }
+
+    /// One recipient: diagnostic, status, reply code, command, action.
+    fn run(text: &str, status: &str, reply: &str, command: &str, action: &str) -> Verdict {
+        classifier().classify(&Clue {
+            diagnosis: text,
+            status: Status::parse(status),
+            replycode: ReplyCode::parse(reply),
+            command: Command::parse(command),
+            action,
+            diagnostictype: "",
+        })
+    }
+
+    #[test]
+    fn a_declared_x_unix_type_is_a_mailer_error() {
+        let v = classifier().classify(&Clue {
+            diagnosis: "255",
+            status: Status::parse("5.0.0"),
+            action: "failed",
+            diagnostictype: "X-Unix",
+            ..Clue::default()
+        });
+        assert_eq!(v.reason, MailerError);
+    }
+
+    fn reason(text: &str, status: &str, reply: &str, command: &str) -> Reason {
+        run(text, status, reply, command, "failed").reason
+    }
 
     #[test]
     fn orders_have_no_duplicates() {
@@ -406,5 +456,366 @@ mod tests {
         assert_eq!(diagnostic_type("smtp; 550 user unknown"), None);
         assert_eq!(diagnostic_type("550 user unknown; try x-unix"), None);
         assert_eq!(diagnostic_type("no type at all"), None);
+    }
+
+    #[test]
+    fn each_reason_from_a_real_diagnostic() {
+        let cases: &[(&str, &str, &str, &str, Reason)] = &[
+            ("550 5.1.1 <kijitora@example.jp>... User Unknown", "5.1.1", "550", "RCPT", UserUnknown),
+            ("550 Invalid recipient: <neko@example.co.jp>", "", "550", "RCPT", UserUnknown),
+            ("511 5.1.1 VD-User unknown neko@example.co.jp", "", "511", "RCPT", UserUnknown),
+            ("550 sorry, no mailbox here by that name. (#5.1.1)", "", "550", "RCPT", UserUnknown),
+            ("User neko (neko@example.co.jp) not listed in Domino Directory", "", "", "RCPT", UserUnknown),
+            ("550 : User unknown", "5.0.0", "550", "DATA", Filtered),
+            ("550 5.2.0 Message Filtered", "5.2.0", "550", "", Filtered),
+            ("552 5.2.2 <noraneko@example.jp>... Mailbox Full", "5.2.2", "552", "RCPT", MailboxFull),
+            ("maildir delivery failed: User disk quota (100Mb) exceeded.", "", "", "", MailboxFull),
+            ("送信先のメールボックスが一杯のため、送信できませんでした。", "", "", "", MailboxFull),
+            ("JWH check_mbx_overquota: Mailbox quota exceeded: mailbox is full", "", "", "", MailboxFull),
+            ("552 5.3.4 Message too large", "5.3.4", "552", "DATA", EmailTooLarge),
+            ("552 5.2.3 Message size exceeds fixed maximum message size (10485760)", "5.2.3", "552", "", EmailTooLarge),
+            (
+                "Host or domain name not found. Name service error for name=example.co.jp type=A: Host not found",
+                "5.4.4",
+                "",
+                "",
+                HostUnknown,
+            ),
+            ("550 Host unknown", "", "550", "", HostUnknown),
+            ("550 5.1.6 recipient no longer on server: kijitora@example.jp", "5.1.6", "550", "RCPT", HasMoved),
+            (
+                "554 delivery error: dd Sorry your message to neko@yahoo.co.jp cannot be delivered. \
+                 This account has been disabled or discontinued [#102].",
+                "",
+                "554",
+                "DATA",
+                Suspend,
+            ),
+            ("550 Mailbox is frozen. See http://mail.i.ua/err/3/", "5.0.0", "550", "", Suspend),
+            ("554 5.7.1 <neko@example.co.jp>: Relay access denied", "5.7.1", "554", "RCPT", NoRelaying),
+            ("553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", "5.7.1", "553", "RCPT", NoRelaying),
+            ("554 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.225", "", "554", "", Blocked),
+            ("550 5.7.1 IP address blacklisted by recipient", "5.7.1", "550", "", Blocked),
+            ("554 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", "", "554", "RCPT", Blocked),
+            ("501 5.1.8 Sender address rejected", "5.1.8", "501", "MAIL", Rejected),
+            ("550 5.7.1 can't determine Purported Responsible Address", "5.7.1", "550", "", Rejected),
+            ("550 5.7.1 Message content rejected, UBE, id=00000-00-000", "5.7.1", "550", "DATA", SpamDetected),
+            ("554 5.7.1 This message has been scored as spam with a probability of 99%", "5.7.1", "554", "DATA", SpamDetected),
+            ("550 Virus Detected; Content Rejected", "5.0.0", "550", "DATA", VirusDetected),
+            ("554 5.7.9 Message not accepted for policy reasons.", "5.7.9", "554", "DATA", PolicyViolation),
+            ("550 5.7.1 Email rejected per DMARC policy for libsisimai.org", "5.7.1", "550", "DATA", AuthFailure),
+            ("550 Bad SPF records for [example.org:192.0.2.2], see http://spf.pobox.com/", "5.0.0", "550", "", AuthFailure),
+            (
+                "550-5.7.25 [192.0.2.202] The IP address sending this message does not have a\n\
+                 550-5.7.25 PTR record setup, or the corresponding forward DNS entry does not\n\
+                 550-5.7.25 point to the sending IP.",
+                "5.7.25",
+                "550",
+                "",
+                RequirePtr,
+            ),
+            (
+                "451 4.7.650 The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation.",
+                "4.7.650",
+                "451",
+                "",
+                BadReputation,
+            ),
+            ("452 4.3.2 Connection rate limit exceeded.", "4.3.2", "452", "", RateLimited),
+            ("421 Too many connections from your host.", "", "421", "CONN", RateLimited),
+            (
+                "550-5.7.1 This message is not RFC 5322 compliant. There are multiple Subject\n\
+                 550-5.7.1 headers.",
+                "5.7.1",
+                "550",
+                "DATA",
+                NotCompliantRfc,
+            ),
+            ("550 5.6.9 improper use of 8-bit data in message header", "5.6.9", "550", "DATA", ContentError),
+            ("550 5.7.1 RESOLVER.RST.AuthRequired; authentication required", "5.7.1", "550", "RCPT", SecurityError),
+            ("550 Unauthenticated senders not allowed", "5.0.0", "550", "MAIL", SecurityError),
+            ("451 Could not load DRD for domain (example.com)", "4.0.0", "451", "RCPT", SystemError),
+            ("Temporary local problem - please try later", "", "", "", SystemError),
+            ("452 4.3.1 Insufficient system storage", "4.3.1", "452", "", SystemFull),
+            ("550 Host does not accept mail", "5.7.27", "550", "", NotAccept),
+            (
+                "DNS type 'mx' lookup of libsisimai.org responded with code NOERROR The domain libsisimai.org \
+                 doesn't receive email according to the administrator: returned Null MX",
+                "4.0.0",
+                "",
+                "",
+                NotAccept,
+            ),
+            (
+                "DNS Error: DNS type 'mx' lookup of example.jp responded with code NXDOMAIN Domain name not found",
+                "4.0.0",
+                "",
+                "",
+                NetworkError,
+            ),
+            ("Error transferring to x; Maximum hop count exceeded. Message probably in a routing loop.", "5.0.0", "", "", NetworkError),
+            ("Retry timeout exceeded", "4.4.7", "", "", Expired),
+            ("Temporary error on maildir delivery. (#4.3.0) this message has been in the queue too long.", "", "", "", Expired),
+            ("554 5.3.0 unknown mailer error 255", "5.3.0", "554", "", MailerError),
+            ("X-Unix; 255", "5.0.0", "", "", MailerError),
+            ("530 5.7.0 Must issue a STARTTLS command first", "5.7.0", "530", "MAIL", FailedStartTls),
+            (
+                "Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address.",
+                "5.1.1",
+                "",
+                "",
+                Suppressed,
+            ),
+            ("503 Improper sequence of commands", "5.5.0", "503", "", SyntaxError),
+            ("451 4.3.0 This message could not be delivered due to a recipient error.", "4.3.0", "451", "", OnHold),
+            ("", "", "", "", Undefined),
+        ];
+        for &(text, status, reply, command, want) in cases {
+            let got = run(text, status, reply, command, "failed");
+            assert_eq!(
+                got.reason, want,
+                "{text:?} ({status} {reply} {command}): rule {}",
+                got.rule
+            );
+        }
+    }
+
+    #[test]
+    fn reports_and_auto_replies() {
+        assert_eq!(
+            run("250 2.1.5 Ok", "2.1.5", "250", "", "delivered").rule,
+            "action:delivered"
+        );
+        assert_eq!(
+            run("250 2.1.5 Ok", "2.1.5", "250", "", "deliverable").reason,
+            Delivered
+        );
+        let v = run("I am out of the office until Monday.", "", "", "", "");
+        assert_eq!(
+            (v.reason, v.rule.as_ref()),
+            (Vacation, "phrase:\"i am out of the office\"")
+        );
+        // A delay with nothing else to say has expired by the time it is reported.
+        assert_eq!(run("", "4.0.0", "", "", "delayed").reason, Expired);
+        assert_eq!(run("", "", "", "", "delayed").rule, "action:delayed");
+    }
+
+    #[test]
+    fn status_codes_decide_when_the_text_does_not() {
+        let cases: &[(&str, Reason)] = &[
+            ("5.1.1", UserUnknown),
+            ("5.1.2", HostUnknown),
+            ("5.4.4", HostUnknown),
+            ("5.1.6", HasMoved),
+            ("5.1.8", Rejected),
+            ("5.2.2", MailboxFull),
+            ("4.2.2", MailboxFull),
+            ("5.2.3", EmailTooLarge),
+            ("5.3.4", EmailTooLarge),
+            ("4.4.7", Expired),
+            ("4.4.1", Expired),
+            ("5.7.26", AuthFailure),
+            ("5.7.25", RequirePtr),
+            ("5.7.13", Suspend),
+            ("5.3.2", NotAccept),
+            ("5.6.0", ContentError),
+            ("5.7.1", SecurityError),
+            ("5.7.0", SecurityError),
+            ("5.3.0", SystemError),
+            ("4.4.5", SystemFull),
+            ("5.2.0", Filtered),
+        ];
+        for &(status, want) in cases {
+            let v = run("Delivery failed", status, "", "", "failed");
+            assert_eq!(v.reason, want, "{status}: rule {}", v.rule);
+            assert_eq!(v.rule, format!("status:{status}"), "{status}");
+        }
+        // A code that says nothing leaves the text undecided.
+        assert_eq!(reason("Delivery failed", "5.0.0", "550", ""), OnHold);
+    }
+
+    #[test]
+    fn the_command_matters() {
+        let text = "550 <neko@example.jp>: User unknown";
+        let rcpt = run(text, "5.0.0", "550", "RCPT", "failed");
+        assert_eq!(
+            (rcpt.reason, rcpt.rule.as_ref()),
+            (UserUnknown, "command:RCPT+phrase:\"user unknown\"")
+        );
+        let data = run(text, "5.0.0", "550", "DATA", "failed");
+        assert_eq!(
+            (data.reason, data.rule.as_ref()),
+            (Filtered, "command:DATA+phrase:\"user unknown\"")
+        );
+        assert_eq!(reason(text, "5.0.0", "550", ""), Filtered);
+        // 5.2.1 with user-unknown words: the address book at RCPT, a filter otherwise.
+        assert_eq!(
+            reason(
+                "550 5.2.1 <kijitora@example.jp>... User Unknown",
+                "5.2.1",
+                "550",
+                "RCPT"
+            ),
+            UserUnknown
+        );
+        assert_eq!(
+            reason(
+                "550 5.2.1 <kijitora@example.jp>... User Unknown",
+                "5.2.1",
+                "550",
+                ""
+            ),
+            Filtered
+        );
+        // At MAIL FROM a refusal is about the sender, whatever the code says.
+        let v = run(
+            "553 5.1.0 neko.example.com does not exist",
+            "5.1.0",
+            "553",
+            "MAIL",
+            "failed",
+        );
+        assert_eq!((v.reason, v.rule.as_ref()), (Rejected, "command:MAIL"));
+        assert_eq!(
+            reason("550 5.7.1 Access denied", "5.7.1", "550", "MAIL"),
+            Rejected
+        );
+        assert_eq!(
+            reason("550 5.7.1 Access denied", "5.7.1", "550", ""),
+            SecurityError
+        );
+        // ...unless the words say why.
+        assert_eq!(
+            reason(
+                "554 Mail from neko@example.net rejected for policy reasons.",
+                "5.0.0",
+                "554",
+                "MAIL"
+            ),
+            PolicyViolation
+        );
+        // A transient refusal of MAIL FROM is not a rejected sender.
+        assert_eq!(reason("451 Try again later", "", "451", "MAIL"), OnHold);
+        // Refused at the greeting or HELO with no other clue: blocked.
+        let v = run(
+            "421 mx.example.jp closing connection",
+            "",
+            "421",
+            "EHLO",
+            "failed",
+        );
+        assert_eq!((v.reason, v.rule.as_ref()), (Blocked, "command:EHLO"));
+        // Content is judged after DATA: before it, a named block comes first.
+        let both = "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using dnsbl; spam detected";
+        assert_eq!(reason(both, "5.7.1", "554", "DATA"), SpamDetected);
+        assert_eq!(reason(both, "5.7.1", "554", "RCPT"), Blocked);
+    }
+
+    #[test]
+    fn priorities_when_the_text_names_two_reasons() {
+        // A 5.1.1 is not user unknown when the words say relaying or full.
+        assert_eq!(
+            reason(
+                "554 5.1.1 <a@example.jp>: Relay access denied; user unknown",
+                "5.1.1",
+                "554",
+                "RCPT"
+            ),
+            NoRelaying
+        );
+        assert_eq!(
+            reason(
+                "550 5.1.1 <a@example.jp>... User unknown, mailbox full",
+                "5.1.1",
+                "550",
+                "RCPT"
+            ),
+            MailboxFull
+        );
+        // A DNS failure behind 5.4.4 is a network error, not an unknown host.
+        let dns = "Name service error for name=example.org type=MX: Malformed or unexpected name server reply";
+        assert_eq!(reason(dns, "5.4.4", "", ""), NetworkError);
+        // Reverse DNS outranks the generic block wording it shares a line with.
+        let ptr = "550 5.7.1 Connections not accepted from servers without a valid sender domain. Fix reverse DNS for 203.0.113.2";
+        assert_eq!(reason(ptr, "5.7.1", "550", ""), RequirePtr);
+        // Reputation outranks spam ("our system has detected that this message is").
+        let rep = "550-5.7.1 [192.0.2.22 18] Our system has detected that this message is\n550-5.7.1 likely suspicious due to the very low reputation of the sending IP";
+        assert_eq!(reason(rep, "5.7.1", "550", "DATA"), BadReputation);
+        // Spam wording after DATA wins over a media-error code.
+        assert_eq!(reason("554 5.6.0 This message has been scored as spam with a probability of more than 90%", "5.6.0", "554", "DATA"), SpamDetected);
+        // A sender-domain refusal is not a recipient that "does not exist".
+        let sender = "553 5.1.8 <root@example.com>... Domain of sender address root@example.com does not exist";
+        assert_eq!(reason(sender, "5.1.8", "553", ""), Rejected);
+        // The status names the reason when the text matches nothing specific.
+        assert_eq!(
+            reason(
+                "550 5.1.1 Address rejected kijitora@example.co.jp",
+                "5.1.1",
+                "550",
+                ""
+            ),
+            UserUnknown
+        );
+        // Mail system full beats a too-long-in-queue verdict only by order; both named: systemfull is later.
+        assert_eq!(
+            reason(
+                "452 4.4.5 Insufficient disk space; try again later",
+                "4.4.7",
+                "452",
+                ""
+            ),
+            SystemFull
+        );
+    }
+
+    #[test]
+    fn provider_phrases_speak_first() {
+        let c = Classifier::new([Phrase {
+            reason: Rejected,
+            text: "Unknown user",
+            source: "nttdocomo",
+        }]);
+        let clue = Clue {
+            diagnosis: "550 Unknown user kijitora@docomo.ne.jp",
+            action: "failed",
+            ..Clue::default()
+        };
+        let v = c.classify(&clue);
+        assert_eq!(
+            (v.reason, v.rule.as_ref()),
+            (Rejected, "phrase:\"Unknown user\" (nttdocomo)")
+        );
+        assert_eq!(c.by_text(clue.diagnosis).unwrap().reason, Rejected);
+        // Deliveries stay deliveries.
+        let delivered = Clue {
+            action: "delivered",
+            ..clue
+        };
+        assert_eq!(c.classify(&delivered).reason, Delivered);
+    }
+
+    #[test]
+    fn by_text_is_the_phrase_table_alone() {
+        let c = classifier();
+        let v = c.by_text("550 5.2.2 Mailbox full; user unknown").unwrap();
+        assert_eq!(
+            (v.reason, v.rule.as_ref()),
+            (MailboxFull, "phrase:\"mailbox full\"")
+        );
+        assert_eq!(
+            c.by_text("ユーザー neko は Domino ディレクトリには見つかりません。")
+                .unwrap()
+                .reason,
+            UserUnknown
+        );
+        assert_eq!(c.by_text("Relay access denied").unwrap().reason, NoRelaying);
+        assert_eq!(
+            c.by_text("550 5.7.1 Email rejected per DMARC policy")
+                .unwrap()
+                .reason,
+            AuthFailure
+        );
+        assert!(c.by_text("550 5.1.1 nothing to see").is_none());
+        assert!(c.by_text("").is_none());
     }
 }

@@ -27,6 +27,9 @@ pub struct Clue<'a> {
     pub command: Option<Command>,
     /// The DSN `Action` field, lowercased (`failed`, `delayed`, `delivered`...).
     pub action: &'a str,
+    /// The type of the diagnostic as the report declared it (`SMTP`,
+    /// `X-Unix`, `X-Postfix`...), empty when unknown.
+    pub diagnostictype: &'a str,
 }
 
 /// The decided reason and the rule that decided it.

@@ -61,6 +61,8 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
             "likely suspicious due to the very low reputation",
             "none/bad reputation",
             "the sending mta's poor reputation",
+            // Yahoo's TSS04; its remote-host rule calls it rejected.
+            "temporarily deferred due to unexpected volume or user complaints",
             "sender reputation",
             "low reputation of the sending domain",
         ],
@@ -453,6 +455,7 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
         &[
             "access denied (in reply to mail from command)",
             "administrative prohibition",
+            "all recipient addresses rejected",
             "backscatter protection detected an invalid or expired email address",
             "batv failed to verify",
             "batv validation failure",
@@ -494,7 +497,6 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
             "you are sending to/from an address that has been blacklisted",
             "your access to submit messages to this e-mail system has been rejected",
             "your email address has been blacklisted",
-            "temporarily deferred due to unexpected volume or user complaints",
             " is empty",
             "empty address",
             "empty envelope sender",
@@ -865,13 +867,14 @@ pub(super) static SEQUENCES: &[(Reason, &[&[&str]])] = &[
         ],
     ),
     (HostUnknown, &[&["553 ", " does not exist"]]),
-    (PolicyViolation, &[&["this message was blocked because its content presents a potential", "security issue"]]),
     (
-        Rejected,
-        &[
-            &["sender ", " rejected"],
-        ],
+        PolicyViolation,
+        &[&[
+            "this message was blocked because its content presents a potential",
+            "security issue",
+        ]],
     ),
+    (Rejected, &[&["sender ", " rejected"]]),
     (
         RequirePtr,
         &[
@@ -1233,7 +1236,9 @@ fn repeated_prefixes(text: &str) -> Vec<(usize, usize)> {
         match first {
             None if dash => first = Some((code, status)),
             None => {}
-            Some((c, s)) if c == code && (dash || (status.is_some() && status == s)) => spans.push((i, len)),
+            Some((c, s)) if c == code && (dash || (status.is_some() && status == s)) => {
+                spans.push((i, len))
+            }
             Some(_) => {}
         }
     }
@@ -1250,7 +1255,9 @@ fn reply_prefix(s: &str) -> Option<(&str, bool, Option<&str>, usize)> {
     }
     let dash = b[3] == b'-';
     let rest = &s[4..];
-    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
     let status = crate::smtp::Status::parse(&rest[..end]).map(|_| &rest[..end]);
     match (status, rest.as_bytes().get(end)) {
         (Some(st), None) => Some((&s[..3], dash, Some(st), 4 + end)),
@@ -1348,7 +1355,10 @@ mod tests {
         );
         assert!(table().scan(&n).has(RequirePtr));
         assert_eq!(normalize(" plain text "), "plain text");
-        assert_eq!(normalize("smtp; 550-5.7.1 first 550-5.7.1 second"), "smtp; 550-5.7.1 first second");
+        assert_eq!(
+            normalize("smtp; 550-5.7.1 first 550-5.7.1 second"),
+            "smtp; 550-5.7.1 first second"
+        );
         // The last line of a reply has a space, not a dash.
         assert_eq!(
             normalize("550-5.7.1 [192.0.2.222 13] Messages with multiple 550 5.7.1 addresses in From: header"),
@@ -1356,7 +1366,9 @@ mod tests {
         );
         // Prefixes without a status code.
         assert_eq!(
-            normalize("550-Your message was rejected.\n    550-Reason: no reverse DNS.\n    550 7d39d529"),
+            normalize(
+                "550-Your message was rejected.\n    550-Reason: no reverse DNS.\n    550 7d39d529"
+            ),
             "550-Your message was rejected. Reason: no reverse DNS. 550 7d39d529"
         );
         assert_eq!(normalize("a  b\tc"), "a b c");

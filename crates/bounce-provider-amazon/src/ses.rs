@@ -1,0 +1,163 @@
+//! The delivery status notifications of Amazon SES: those it sends for mail
+//! it could not deliver (`amazonses`), those its receiving side sends for
+//! mail it refused (`receivingses`), and Amazon WorkMail's, which WorkMail
+//! sends through SES with the delivery-status fields written into the text
+//! (`amazonworkmail`).
+
+use crate::notification;
+use bounce_core::standard::rfc3464;
+use bounce_core::{Draft, Mail, ProviderMatcher, Reason, ReplyCode, Report, Status};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// The `amazonses` provider.
+pub(crate) struct AmazonSes;
+/// The `receivingses` provider.
+pub(crate) struct ReceivingSes;
+/// The `amazonworkmail` provider.
+pub(crate) struct AmazonWorkMail;
+
+/// How SES's own notice begins, now and in its first years.
+const SES_STARTS: &[&str] =
+    &["An error occurred while trying to deliver the mail to the following recipients:", "was undeliverable."];
+
+impl ProviderMatcher for AmazonSes {
+    fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
+        if is_workmail(mail) {
+            return None;
+        }
+        if let Some(report) = notification::decode(mail) {
+            return Some(report);
+        }
+        let from = mail.from_address();
+        let (local, domain) = from.rsplit_once('@')?;
+        if !local.eq_ignore_ascii_case("mailer-daemon") || !is_ses_domain(domain) {
+            return None;
+        }
+        let body = mail.body();
+        if !SES_STARTS.iter().any(|s| body.contains(s)) {
+            // SES also forwards other servers' reports from this address.
+            return None;
+        }
+        let mut drafts = rfc3464::recipients(mail.dsn()?);
+        if drafts.is_empty() {
+            return None;
+        }
+        drafts.iter_mut().for_each(fix_up);
+        Some(Report::new(drafts))
+    }
+}
+
+impl ProviderMatcher for ReceivingSes {
+    fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
+        // Sent through SES itself...
+        mail.header("X-SES-Outgoing")?;
+        let dsn = mail.dsn()?;
+        // ... for SES's receiving endpoint (inbound-smtp.<region>.amazonaws.com).
+        let reporting = dsn.lines().find(|l| l.trim_start().to_ascii_lowercase().starts_with("reporting-mta:"))?.to_ascii_lowercase();
+        if !(reporting.contains("inbound-smtp.") && reporting.contains("amazonaws.com")) {
+            return None;
+        }
+        let drafts = rfc3464::recipients(dsn);
+        (!drafts.is_empty()).then(|| Report::new(drafts))
+    }
+}
+
+impl ProviderMatcher for AmazonWorkMail {
+    fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
+        if !is_workmail(mail) {
+            return None;
+        }
+        let body = mail.body();
+        let mut drafts = match body.find("Technical report:") {
+            Some(p) => rfc3464::recipients(&body[p + "Technical report:".len()..]),
+            None => Vec::new(),
+        };
+        if drafts.is_empty() {
+            drafts = rfc3464::recipients(mail.dsn()?);
+        }
+        if drafts.is_empty() {
+            return None;
+        }
+        drafts.iter_mut().for_each(fix_up);
+        Some(Report::new(drafts))
+    }
+}
+
+fn is_workmail(mail: &Mail<'_>) -> bool {
+    mail.header("X-Mailer").is_some_and(|v| v.contains("Amazon WorkMail"))
+}
+
+/// `amazonses.com` and its regional and bounce subdomains
+/// (`us-west-2.amazonses.com`, `email-bounces.amazonses.com`).
+fn is_ses_domain(domain: &str) -> bool {
+    let d = domain.to_ascii_lowercase();
+    d == "amazonses.com" || d.ends_with(".amazonses.com")
+}
+
+/// What SES writes around the remote server's reply.
+fn fix_up(d: &mut Draft) {
+    // "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2
+    // Connection timed out>": SES gave up; the last reply it got is in brackets.
+    static EXPIRED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"Message expired[^<]*(?:<(\d{3})(?:[ -]([245]\.\d{1,3}\.\d{1,3}))?[^>]*>)?").expect("valid regex")
+    });
+    // "5.1.0 - Unknown address error 550-'5.2.2 <a@example.jp>... Mailbox Full'":
+    // SES's first notices quote the reply after their own code.
+    static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b([245]\d\d)[- ]'(.+)'").expect("valid regex"));
+
+    if let Some(c) = EXPIRED.captures(&d.diagnosis) {
+        d.reason = Some(Reason::Expired);
+        d.rule = "amazonses:message-expired";
+        if let Some(reply) = c.get(1).and_then(|m| ReplyCode::parse(m.as_str())) {
+            d.replycode = Some(reply);
+            if let Some(s) = c.get(2).and_then(|m| Status::parse(m.as_str())) {
+                d.status = Some(s);
+            }
+        }
+        return;
+    }
+    let quoted = QUOTED.captures(&d.diagnosis).map(|c| (c[1].to_owned(), Status::find(&c[2])));
+    if let Some((reply, status)) = quoted {
+        d.replycode = ReplyCode::parse(&reply);
+        if let Some(s) = status {
+            d.status = Some(s);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(diagnosis: &str, status: &str) -> Draft {
+        let mut d = Draft { diagnosis: diagnosis.into(), status: Status::parse(status), ..Draft::default() };
+        fix_up(&mut d);
+        d
+    }
+
+    #[test]
+    fn expired_takes_the_last_reply() {
+        let d = fixed("554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>", "4.4.7");
+        assert_eq!(d.reason, Some(Reason::Expired));
+        assert_eq!(d.replycode.map(|r| r.get()), Some(421));
+        assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("4.4.2"));
+        let d = fixed("554 4.4.7 Message expired: unable to deliver in 840 minutes.", "4.4.7");
+        assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("4.4.7"));
+    }
+
+    #[test]
+    fn quoted_reply_of_early_notices() {
+        let d = fixed("5.1.0 - Unknown address error 550-'5.7.1 <x@example.org>... Access denied' (delivery attempts: 0)", "5.0.0");
+        assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("5.7.1"));
+        assert_eq!(d.replycode.map(|r| r.get()), Some(550));
+        assert_eq!(d.reason, None);
+    }
+
+    #[test]
+    fn ses_domains() {
+        assert!(is_ses_domain("us-west-2.amazonses.com"));
+        assert!(is_ses_domain("AmazonSES.com"));
+        assert!(!is_ses_domain("notamazonses.com"));
+    }
+}

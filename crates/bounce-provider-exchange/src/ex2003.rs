@@ -1,0 +1,157 @@
+//! Exchange Server 5.5 to 2003 (and its Internet Mail Service / Internet
+//! Mail Connector): a plain-text report that lists each recipient as
+//! `user@example.jp on <date>` followed by indented explanation lines and an
+//! `MSEXCH:` diagnostic whose eight-digit hexadecimal code names the error.
+
+use bounce_core::{Draft, Mail, ProviderMatcher, Reason, Report, Status};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// The provider: Exchange 2003 and older.
+pub(crate) struct Exchange2003;
+
+/// `user@example.jp on Thu, 29 Apr 2007 16:51:51 -0500`, `user@example.jp on
+/// 4/29/01 11:34:45 PM`, or an X.400 display name with the address as
+/// `(SMTP=user@example.jp) on ...`.
+static RECIPIENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:.*?\bSMTP=)?<?([^\s<>()]+@[^\s<>()]+?)>?\)?\s+on\s+\S").expect("valid regex")
+});
+
+/// `MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown Recipient`.
+static MSEXCH_CODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(([0-9A-Fa-f]{8})\)\s*(.*)$").expect("valid regex"));
+
+/// The MSEXCH error codes that say the reason, with Sisimai's detail number
+/// for a status derived from a reason.
+const CODES: &[(&str, Reason, u16)] = &[
+    ("000C05A6", Reason::UserUnknown, 911),   // Unknown Recipient
+    ("000C0595", Reason::Filtered, 910),      // Ambiguous Recipient
+    ("00010256", Reason::SystemError, 930),   // Too many recipients
+    ("000D06B5", Reason::SystemError, 930),   // No proxy for recipient
+    ("00120270", Reason::NetworkError, 944),  // Too Many Hops
+    ("00050311", Reason::ContentError, 960),  // Conversion to Internet format failed
+    ("000502CC", Reason::ContentError, 960),  // Conversion to Internet format failed
+    ("000B0981", Reason::SecurityError, 970), // 502 Server does not support AUTH
+];
+
+impl ProviderMatcher for Exchange2003 {
+    fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
+        if !is_exchange(mail) {
+            return None;
+        }
+        let body = mail.body();
+        let start = body.lines().position(|l| l.starts_with("Your message"))?;
+        let lines: Vec<&str> = body.lines().skip(start).collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < lines.len() {
+            let Some(addr) = RECIPIENT.captures(lines[i]).and_then(|c| c.get(1)) else {
+                i += 1;
+                continue;
+            };
+            let end = (i + 1..lines.len())
+                .find(|&j| lines[j].trim().is_empty() || RECIPIENT.is_match(lines[j]))
+                .unwrap_or(lines.len());
+            out.push(recipient(addr.as_str(), &lines[i + 1..end]));
+            i = end;
+        }
+        (!out.is_empty()).then(|| Report::new(out))
+    }
+}
+
+/// The headers Exchange's IMS and IMC put on their reports.
+fn is_exchange(mail: &Mail<'_>) -> bool {
+    mail.headers().any(|(name, value)| {
+        let name = name.to_ascii_lowercase();
+        match name.as_str() {
+            "x-ms-embedded-report" => true,
+            "x-mailer" => {
+                value.starts_with("Internet Mail Service (")
+                    || value.starts_with("Microsoft Exchange Server Internet Mail Connector")
+            }
+            "x-mimeole" => value.starts_with("Produced By Microsoft Exchange"),
+            "received" => value.contains(" with Internet Mail Service ("),
+            _ => false,
+        }
+    })
+}
+
+/// One recipient from the lines under its `user@example.jp on <date>` line:
+/// the explanation, then `MSEXCH:` and its code.
+fn recipient(addr: &str, block: &[&str]) -> Draft {
+    let mut d = Draft::new(addr);
+    let mut words: Vec<&str> = Vec::new();
+    let mut msexch = String::new();
+    let mut in_mts_id = false;
+    for line in block {
+        let t = line.trim();
+        if !msexch.is_empty() {
+            // The MSEXCH line wrapped.
+            msexch.push(' ');
+            msexch.push_str(t);
+        } else if t.starts_with("MSEXCH:") {
+            msexch.push_str(t);
+        } else if t.starts_with("The MTS-ID of the original message is:") {
+            in_mts_id = true;
+        } else if in_mts_id && t.starts_with(';') {
+            // The X.400 identifier wraps onto a line of its own.
+        } else {
+            in_mts_id = false;
+            words.push(t);
+        }
+    }
+    if let Some(c) = MSEXCH_CODE.captures(&msexch) {
+        let code = c.get(1).map_or("", |m| m.as_str()).to_ascii_uppercase();
+        if let Some(&(_, reason, detail)) = CODES.iter().find(|(k, ..)| *k == code) {
+            d.reason = Some(reason);
+            d.rule = "exchange2003:msexch-code";
+            d.status = Status::new(5, 0, detail);
+        }
+        words.push(c.get(2).map_or("", |m| m.as_str()).trim());
+    } else if !msexch.is_empty() {
+        words.push(&msexch);
+    }
+    d.diagnosis = words.iter().filter(|w| !w.is_empty()).copied().collect::<Vec<_>>().join(" ");
+    if d.reason.is_some() {
+        // A status the text gives (`<mx.example.jp #5.1.1>`) beats the derived one.
+        if let Some(s) = Status::find(&d.diagnosis) {
+            d.status = Some(s);
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recipient_lines() {
+        let m = |l: &str| RECIPIENT.captures(l).map(|c| c[1].to_owned());
+        assert_eq!(m("kijitora@example.jp on Thu, 29 Apr 2010 00:00:00 -0000").as_deref(), Some("kijitora@example.jp"));
+        assert_eq!(m("      user@example.com on 4/29/01 11:34:45 PM").as_deref(), Some("user@example.com"));
+        assert_eq!(m("Neko Cat (SMTP=neko@example.org) on 4/29/01 11:34:45 PM").as_deref(), Some("neko@example.org"));
+        assert_eq!(m("  To:      user@example.jp"), None);
+        assert_eq!(m("    The recipient name is not recognized"), None);
+    }
+
+    #[test]
+    fn msexch_codes() {
+        let d = recipient(
+            "a@example.jp",
+            &[
+                "    The recipient name is not recognized",
+                "\tThe MTS-ID of the original message is: c=jp;a= ;p=x",
+                ";l=EXCHANGE0000",
+                "    MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown",
+                "Recipient",
+            ],
+        );
+        assert_eq!(d.reason, Some(Reason::UserUnknown));
+        assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("5.0.911"));
+        assert_eq!(d.diagnosis, "The recipient name is not recognized Unknown Recipient");
+        let d = recipient("a@example.jp", &["      Recipient Not Found", "      MSEXCH:IMC:ORG:SITE:SERVER"]);
+        assert_eq!(d.reason, None);
+        assert_eq!(d.diagnosis, "Recipient Not Found MSEXCH:IMC:ORG:SITE:SERVER");
+    }
+}

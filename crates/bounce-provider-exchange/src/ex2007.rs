@@ -1,0 +1,207 @@
+//! Exchange Server 2007 and later (on premises): a multipart/report whose
+//! text part ends with "Diagnostic information for administrators:", the
+//! generating server, then each recipient on a line of its own followed by
+//! the server's reply (`#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##`
+//! or `Remote Server returned '550 5.1.1 ...'`), in the language of the
+//! server (English, French and Italian are known).
+
+use bounce_core::standard::rfc3464;
+use bounce_core::{text, Draft, Mail, ProviderMatcher, Reason, ReplyCode, Report, Status};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// The provider: Exchange 2007 and later.
+pub(crate) struct Exchange2007;
+
+/// The heading of the section this decoder reads, by language.
+const DIAGNOSTIC: &[&str] = &[
+    "Diagnostic information for administrators",
+    "Informations de diagnostic pour les administrateurs",
+    "Informazioni di diagnostica per gli amministratori",
+];
+
+/// The heading of the returned headers, which ends the section.
+const ORIGINAL: &[&str] =
+    &["Original message headers:", "tes de message d'origine", "Intestazioni originali del messaggio"];
+
+/// The server that wrote the report, by language.
+const GENERATING: &[&str] = &["Generating server:", "Serveur de génération", "Server di generazione:"];
+
+/// The server that refused, when Exchange relayed (English only is known).
+const RECEIVING: &str = "Receiving server:";
+
+/// A reply with its status (`550 5.1.1`) ...
+static REPLY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b([45]\d{2})[ -]([245]\.\d{1,3}\.\d{1,3})\b").expect("valid regex"));
+
+/// ... or a reply code alone (`#550`, `returned '< #5.0.0 smtp; 550 Requested ...`).
+static BARE_REPLY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s'#;])([45]\d{2})(?:\s|$)").expect("valid regex"));
+
+/// The Exchange error name in a reply (`RESOLVER.ADR.RecipNotFound;`).
+static ERROR_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b((?:RESOLVER|QUEUE|SMTPSEND)\.[A-Za-z]+(?:\.[A-Za-z]+)?);").expect("valid regex")
+});
+
+/// Exchange error names that say the reason, with Sisimai's detail number for
+/// a status derived from a reason.
+const ERRORS: &[(&str, Reason, u16)] = &[
+    ("RESOLVER.ADR.RecipNotFound", Reason::UserUnknown, 911),
+    ("RESOLVER.ADR.RecipientNotFound", Reason::UserUnknown, 911),
+    ("RESOLVER.ADR.ExRecipNotFound", Reason::UserUnknown, 911),
+    ("RESOLVER.ADR.BadPrimary", Reason::SystemError, 930),
+    ("RESOLVER.ADR.InvalidInSmtp", Reason::SystemError, 930),
+    ("RESOLVER.ADR.Ambiguous", Reason::SystemError, 930),
+    ("RESOLVER.ADR.RecipLimit", Reason::RateLimited, 972),
+    ("RESOLVER.RST.AuthRequired", Reason::SecurityError, 970),
+    ("RESOLVER.RST.NotAuthorized", Reason::Rejected, 918),
+    ("RESOLVER.RST.RecipSizeLimit", Reason::EmailTooLarge, 934),
+    ("QUEUE.Expired", Reason::Expired, 947),
+    ("SMTPSEND.DNS.NonExistentDomain", Reason::HostUnknown, 912),
+    ("SMTPSEND.DNS.MxLoopback", Reason::NetworkError, 944),
+];
+
+impl ProviderMatcher for Exchange2007 {
+    fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
+        if !is_exchange(mail) {
+            return None;
+        }
+        let body = mail.body();
+        let start = body.lines().position(|l| DIAGNOSTIC.iter().any(|m| l.trim_start().starts_with(m)))?;
+        let mut lhost = String::new();
+        let mut rhost = String::new();
+        let mut out: Vec<Draft> = Vec::new();
+        for line in body.lines().skip(start + 1) {
+            let t = line.trim();
+            if ORIGINAL.iter().any(|m| t.contains(m)) {
+                break;
+            }
+            if t.is_empty() {
+                continue;
+            }
+            if let Some(v) = value_after(t, GENERATING) {
+                lhost = first_word(v);
+            } else if let Some(v) = value_after(t, &[RECEIVING]) {
+                rhost = first_word(v);
+            } else if text::is_address(t) {
+                let mut d = Draft::new(t);
+                d.lhost.clone_from(&lhost);
+                d.rhost.clone_from(&rhost);
+                out.push(d);
+            } else if let Some(d) = out.last_mut() {
+                reply_line(d, t);
+            }
+        }
+        if out.is_empty() {
+            return None;
+        }
+        let dsn = mail.dsn().map(rfc3464::recipients).unwrap_or_default();
+        for d in &mut out {
+            finish(d);
+            if let Some(g) = dsn.iter().find(|g| g.recipient.eq_ignore_ascii_case(&d.recipient)) {
+                d.action.clone_from(&g.action);
+                d.alias.clone_from(&g.alias);
+            }
+        }
+        Some(Report::new(out))
+    }
+}
+
+/// An Exchange NDR that is not Office 365's (Exchange Online writes the same
+/// section; its tenant headers give it away and another decoder reads it).
+fn is_exchange(mail: &Mail<'_>) -> bool {
+    let mut ours = false;
+    for (name, value) in mail.headers() {
+        let name = name.to_ascii_lowercase();
+        if name.starts_with("x-ms-exchange-crosstenant-") {
+            return false;
+        }
+        ours |= name == "x-ms-exchange-message-is-ndr" || name == "content-language" && is_language_tag(&value);
+    }
+    ours
+}
+
+/// `en`, `en-US`: the Content-Language Exchange puts on its reports.
+fn is_language_tag(v: &str) -> bool {
+    let b = v.as_bytes();
+    let lang = |s: &[u8]| s.iter().all(u8::is_ascii_lowercase);
+    match b.len() {
+        2 => lang(b),
+        5 => lang(&b[..2]) && b[2] == b'-' && b[3..].iter().all(u8::is_ascii_uppercase),
+        _ => false,
+    }
+}
+
+/// The value after one of the labels, if the line starts with one.
+fn value_after<'t>(line: &'t str, labels: &[&str]) -> Option<&'t str> {
+    labels.iter().find_map(|l| line.strip_prefix(l)).map(|v| v.trim_start_matches([' ', ':']).trim())
+}
+
+fn first_word(v: &str) -> String {
+    v.split_whitespace().next().unwrap_or("").to_owned()
+}
+
+/// A line under a recipient: a reply, or more text about it. Exchange lists
+/// its attempts newest first; the codes of the last reply read are kept, as
+/// Sisimai keeps them.
+fn reply_line(d: &mut Draft, line: &str) {
+    if let Some(c) = REPLY.captures(line).or_else(|| BARE_REPLY.captures(line)) {
+        d.replycode = c.get(1).and_then(|m| ReplyCode::parse(m.as_str()));
+        d.status = c.get(2).and_then(|m| Status::parse(m.as_str()));
+    }
+    if !d.diagnosis.is_empty() {
+        d.diagnosis.push(' ');
+    }
+    d.diagnosis.push_str(line.trim_start_matches('#').trim_end_matches('#').trim());
+}
+
+/// The reason an Exchange error name says, once all the replies are read.
+fn finish(d: &mut Draft) {
+    let Some(name) = ERROR_NAME.captures(&d.diagnosis).and_then(|c| c.get(1)) else { return };
+    if let Some(&(_, reason, detail)) = ERRORS.iter().find(|(n, ..)| n.eq_ignore_ascii_case(name.as_str())) {
+        d.reason = Some(reason);
+        d.rule = "exchange2007:error-name";
+        if d.status.is_none() {
+            d.status = Status::new(5, 0, detail);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies() {
+        let mut d = Draft::new("a@example.jp");
+        reply_line(&mut d, "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##");
+        finish(&mut d);
+        assert_eq!(d.replycode.map(|r| r.get()), Some(550));
+        assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("5.1.1"));
+        assert_eq!(d.reason, Some(Reason::UserUnknown));
+        assert_eq!(d.diagnosis, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+
+        let mut d = Draft::new("a@example.jp");
+        reply_line(&mut d, "1/1/2020 8:05:56 PM - Remote Server at mx (192.0.2.1) returned '550 4.4.7 QUEUE.Expired; message expired'");
+        reply_line(&mut d, "1/1/2020 7:58:27 PM - Remote Server at mx (192.0.2.1) returned '441 4.4.1 Error encountered'");
+        finish(&mut d);
+        assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("4.4.1"));
+        assert_eq!(d.reason, Some(Reason::Expired));
+
+        let mut d = Draft::new("a@example.jp");
+        reply_line(&mut d, "Remote Server returned '< #5.0.0 smtp; 550 Requested action not taken: mailbox unavailable>'");
+        finish(&mut d);
+        assert_eq!(d.replycode.map(|r| r.get()), Some(550));
+        assert_eq!(d.status, None);
+        assert_eq!(d.reason, None);
+        assert!(d.diagnosis.ends_with("mailbox unavailable>'"));
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("en-US"));
+        assert!(is_language_tag("it"));
+        assert!(!is_language_tag("en_us"));
+        assert!(!is_language_tag("english"));
+    }
+}

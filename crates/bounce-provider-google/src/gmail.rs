@@ -1,0 +1,186 @@
+//! Gmail's "Delivery Status Notification" in its older plain-text form
+//! ("Delivery to the following recipient failed permanently:", then
+//! "Technical details of permanent failure:"), and the newer form when it
+//! comes without Google's `X-Gm-Message-State` header (see [`crate::notice`]).
+
+use crate::{from_google_daemon, notice, pseudo_status, split_original};
+use bounce_core::{text, Command, Draft, Mail, ProviderMatcher, Reason, Report, Status};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// The `gmail` provider.
+pub(crate) struct Gmail;
+
+impl ProviderMatcher for Gmail {
+    fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
+        if !from_google_daemon(mail) {
+            return None;
+        }
+        if let Some(report) = decode_plain(mail) {
+            return Some(report);
+        }
+        if mail.header("X-Gm-Message-State").is_none() {
+            return notice::decode(mail);
+        }
+        None
+    }
+}
+
+/// Where the list of recipients starts: "Delivery to the following
+/// recipient(s) failed permanently:" or "... has been delayed:".
+const START: &str = "Delivery to the following recipient";
+/// Where Gmail's explanation starts.
+const DETAILS: &[&str] = &["Technical details of permanent failure:", "Technical details of temporary failure:"];
+/// What precedes the remote server's own words.
+const SERVER_SAID: &str = "The error that the other server returned was:";
+
+/// The reason and SMTP command that Gmail's `(state N)` suffix stands for: the
+/// point of the SMTP session at which the receiving server gave up.
+fn state(n: u32) -> Option<(Reason, Command, &'static str)> {
+    Some(match n {
+        6 => (Reason::FailedStartTls, Command::Mail, "gmail:state-6-no-tls"),
+        8 | 9 => (Reason::SystemError, Command::Auth, "gmail:state-8-9-auth"),
+        12 => (Reason::NoRelaying, Command::Auth, "gmail:state-12-relay"),
+        13 => (Reason::Blocked, Command::Ehlo, "gmail:state-13-ehlo"),
+        14 => (Reason::UserUnknown, Command::Rcpt, "gmail:state-14-rcpt"),
+        15 | 17 | 18 => (Reason::Filtered, Command::Data, "gmail:state-15-18-data"),
+        _ => return None,
+    })
+}
+
+/// Gmail's own explanations when no SMTP reply was received.
+const EXPLANATIONS: &[(&str, Reason, &str)] = &[
+    ("DNS Error: Domain name not found", Reason::HostUnknown, "gmail:dns-domain-not-found"),
+    ("DNS Error: DNS server returned answer with no data", Reason::HostUnknown, "gmail:dns-no-data"),
+    ("DNS Error: Could not contact DNS servers", Reason::Expired, "gmail:dns-unreachable"),
+    ("The recipient server did not accept our requests to connect", Reason::Expired, "gmail:no-connection"),
+];
+
+static STATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(state (\d+)\)").expect("valid regex"));
+static BY_HOST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\sby\s+([^\s\[\]]+?)\.?\s+\[(\d{1,3}(?:\.\d{1,3}){3})\]").expect("valid regex"));
+
+/// The older plain-text notice.
+fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
+    let (notice, original) = split_original(mail.body());
+    let start = notice.lines().position(|l| l.trim_start().starts_with(START))?;
+    let lines: Vec<&str> = notice.lines().collect();
+    let delayed = lines[start].contains("delayed");
+    let mut recipients: Vec<String> = Vec::new();
+    let mut rest_from = lines.len();
+    for (i, line) in lines.iter().enumerate().skip(start + 1) {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) && text::is_address(t) {
+            recipients.push(t.to_owned());
+            continue;
+        }
+        rest_from = i;
+        break;
+    }
+    if recipients.is_empty() {
+        return None;
+    }
+    let rest = lines.get(rest_from..).unwrap_or_default().join("\n");
+    let details = DETAILS.iter().find_map(|d| rest.find(d).map(|p| (&rest[p + d.len()..], *d)));
+    let temporary = details.is_some_and(|(_, d)| d.contains("temporary"));
+    let diagnosis = match details {
+        Some((d, _)) => match d.find(SERVER_SAID) {
+            Some(p) => squeeze(&d[p + SERVER_SAID.len()..]),
+            None => squeeze(d),
+        },
+        None => lines[start].trim().trim_end_matches(':').to_owned(),
+    };
+    let details_text = details.map_or("", |(d, _)| d);
+
+    let mut template = Draft {
+        action: if delayed || temporary { "delayed" } else { "failed" }.to_owned(),
+        diagnosis,
+        diagnostictype: "SMTP".to_owned(),
+        lhost: "googlemail.com".to_owned(),
+        ..Draft::default()
+    };
+    if let Some(c) = BY_HOST.captures(details_text) {
+        let host = &c[1];
+        template.rhost = if host.contains('.') && host.rsplit('.').next().is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_alphabetic())) {
+            host.to_owned()
+        } else {
+            c[2].to_owned()
+        };
+    }
+    decide(&mut template, details_text, delayed);
+    pseudo_status(&mut template);
+
+    let drafts = recipients
+        .into_iter()
+        .map(|r| {
+            let mut d = template.clone();
+            d.recipient = r;
+            d
+        })
+        .collect();
+    let mut report = Report::new(drafts);
+    report.original = original.map(str::to_owned);
+    Some(report)
+}
+
+/// Sets the reason and command that Gmail's wording states.
+fn decide(d: &mut Draft, details: &str, delayed: bool) {
+    let code = STATE.captures(details).and_then(|c| c[1].parse::<u32>().ok());
+    if let Some((reason, command, rule)) = code.and_then(state) {
+        d.command = Some(command);
+        // A failure at RCPT says little by itself: the server's own status
+        // code (a full mailbox, a disabled account) says more.
+        let specific = Status::find(&d.diagnosis).is_some_and(|s| !s.is_generic());
+        if !(reason == Reason::UserUnknown && specific) {
+            d.reason = Some(reason);
+            d.rule = rule;
+        }
+        return;
+    }
+    if let Some((_, reason, rule)) = EXPLANATIONS.iter().find(|(p, _, _)| details.contains(p)) {
+        d.reason = Some(*reason);
+        d.rule = rule;
+    } else if delayed && details.trim().is_empty() {
+        // A delay notice without technical details: still being retried.
+        d.reason = Some(Reason::Expired);
+        d.rule = "gmail:delayed";
+    }
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_codes() {
+        assert_eq!(state(18).map(|s| s.0), Some(Reason::Filtered));
+        assert_eq!(state(6).map(|s| s.1), Some(Command::Mail));
+        assert!(state(99).is_none());
+    }
+
+    #[test]
+    fn rcpt_failure_with_a_status_is_left_to_the_classifier() {
+        let text = "450 450 4.2.2 <a@example.jp>... Mailbox Full (state 14).";
+        let mut d = Draft { diagnosis: text.into(), ..Draft::default() };
+        decide(&mut d, text, true);
+        assert_eq!(d.reason, None);
+        assert_eq!(d.command, Some(Command::Rcpt));
+        let text = "550 550 Unknown user (state 14).";
+        let mut d = Draft { diagnosis: text.into(), ..Draft::default() };
+        decide(&mut d, text, false);
+        assert_eq!(d.reason, Some(Reason::UserUnknown));
+    }
+
+    #[test]
+    fn remote_host_is_read() {
+        let c = BY_HOST.captures("rejected by the server for the recipient domain example.jp by mx.example.jp. [192.0.2.1].").unwrap();
+        assert_eq!(&c[1], "mx.example.jp");
+    }
+}

@@ -1,0 +1,55 @@
+//! Google Groups' refusal of a post: a notice from Google's mailer daemon,
+//! in the sender's language, that the group may not exist or the sender may
+//! not post to it, followed by four bulleted possible causes and a pointer to
+//! https://groups.google.com/support/. The group's address is in
+//! `X-Failed-Recipients`.
+
+use crate::{from_google_daemon, pseudo_status, split_original};
+use bounce_core::{text, Draft, Mail, ProviderMatcher, Reason, Report};
+
+/// The `googlegroups` provider.
+pub(crate) struct GoogleGroups;
+
+impl ProviderMatcher for GoogleGroups {
+    fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
+        if !from_google_daemon(mail) {
+            return None;
+        }
+        let failed = mail.header("X-Failed-Recipients")?;
+        let (notice, original) = split_original(mail.body());
+        if !notice.contains("groups.google.com/support") {
+            return None;
+        }
+        // The notice is localised; its shape is not: paragraphs, then the
+        // causes as a list of lines starting with "*".
+        let paragraphs: Vec<&str> = notice.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect();
+        let bullets = notice.lines().filter(|l| l.trim_start().starts_with("* ")).count();
+        let list_at = paragraphs.iter().position(|p| p.starts_with('*'));
+        let diagnosis = match list_at {
+            Some(i) if i > 0 => paragraphs[i - 1],
+            _ => paragraphs.get(1).or(paragraphs.first()).copied().unwrap_or(""),
+        };
+        let drafts: Vec<Draft> = text::addresses(&failed)
+            .map(|addr| {
+                let mut d = Draft::new(addr);
+                d.action = "failed".to_owned();
+                d.diagnosis = diagnosis.split_whitespace().collect::<Vec<_>>().join(" ");
+                d.lhost = "googlemail.com".to_owned();
+                if bullets >= 4 {
+                    // "The group may not exist, or you may not have permission
+                    // to post": the group refused the message.
+                    d.reason = Some(Reason::Rejected);
+                    d.rule = "googlegroups:cannot-post";
+                }
+                pseudo_status(&mut d);
+                d
+            })
+            .collect();
+        if drafts.is_empty() {
+            return None;
+        }
+        let mut report = Report::new(drafts);
+        report.original = original.map(str::to_owned);
+        Some(report)
+    }
+}
