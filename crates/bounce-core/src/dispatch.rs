@@ -205,10 +205,7 @@ impl<'r> Decoder<'r> {
     ) -> Vec<Fact> {
         let original = match report.original.as_deref() {
             Some(inline) => Original::from_headers(inline),
-            None => mail
-                .original_headers()
-                .map(Original::from_headers)
-                .unwrap_or_default(),
+            None => mail.original().unwrap_or_default(),
         };
         let addresser = if original.from.contains('@') {
             text::clean_address(&original.from)

@@ -14,6 +14,9 @@ pub struct Mail<'a> {
     dsn: Option<String>,
     feedback: Option<String>,
     original: Option<Cow<'a, str>>,
+    /// The returned original's fields, when mail-parser already parsed it as a
+    /// message/rfc822 part (so it is not parsed again).
+    parsed_original: Option<Original>,
     content_type: String,
 }
 
@@ -46,6 +49,7 @@ impl<'a> Mail<'a> {
             dsn: None,
             feedback: None,
             original: None,
+            parsed_original: None,
             content_type: String::new(),
         };
         mail.content_type = content_type_of(msg.parts[0].content_type());
@@ -100,13 +104,9 @@ impl<'a> Mail<'a> {
                 PartType::Message(inner) => {
                     if mail.original.is_none() {
                         let raw = inner.raw_message();
-                        let end = inner
-                            .parts
-                            .first()
-                            .map_or(raw.len(), |p| (p.offset_body as usize).min(raw.len()));
-                        mail.original = Some(Cow::Owned(
-                            String::from_utf8_lossy(&raw[..end]).into_owned(),
-                        ));
+                        let end = inner.parts.first().map_or(raw.len(), |p| (p.offset_body as usize).min(raw.len()));
+                        mail.original = Some(Cow::Owned(String::from_utf8_lossy(&raw[..end]).into_owned()));
+                        mail.parsed_original = Some(Original::from_message(inner));
                     }
                 }
             }
@@ -130,6 +130,7 @@ impl<'a> Mail<'a> {
             dsn: None,
             feedback: None,
             original: None,
+            parsed_original: None,
             content_type: String::new(),
         }
     }
@@ -155,6 +156,15 @@ impl<'a> Mail<'a> {
     /// MIME part (message/rfc822 or text/rfc822-headers).
     pub fn original_headers(&self) -> Option<&str> {
         self.original.as_deref()
+    }
+
+    /// What is known of the returned original when it came as a MIME part:
+    /// read from the part mail-parser already parsed, or from the header block.
+    pub fn original(&self) -> Option<Original> {
+        match &self.parsed_original {
+            Some(o) => Some(o.clone()),
+            None => self.original.as_deref().map(Original::from_headers),
+        }
     }
 
     /// The top-level content type, lowercased (`multipart/report`...), empty
@@ -318,37 +328,31 @@ impl Original {
     /// returned original), decoding RFC 2047 encoded words.
     pub fn from_headers(block: &str) -> Original {
         let block = block.trim_start_matches(['\n', ' ', '\t']);
-        let mut o = Original::default();
-        let Some(msg) = parser().parse_headers(block.as_bytes()) else {
-            return o;
+        match parser().parse_headers(block.as_bytes()) {
+            Some(msg) => Original::from_message(&msg),
+            None => Original::default(),
+        }
+    }
+
+    /// Reads the fields of interest from a message mail-parser parsed.
+    pub fn from_message(msg: &Message<'_>) -> Original {
+        let first = |a: Option<&mail_parser::Address<'_>>| {
+            a.and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_owned()
         };
-        o.from = msg
-            .from()
-            .and_then(|a| a.first())
-            .and_then(|a| a.address())
-            .unwrap_or("")
-            .to_owned();
-        if o.from.is_empty() {
-            if let Some(rp) = text::header_fields(block)
-                .iter()
-                .find(|f| f.name.eq_ignore_ascii_case("Return-Path"))
-            {
-                o.from = text::find_address(&rp.value).unwrap_or("").to_owned();
+        let mut from = first(msg.from());
+        if from.is_empty() {
+            if let Some(rp) = msg.header_raw("Return-Path") {
+                from = text::find_address(rp).unwrap_or("").to_owned();
             }
         }
-        o.to = msg
-            .to()
-            .and_then(|a| a.first())
-            .and_then(|a| a.address())
-            .unwrap_or("")
-            .to_owned();
-        o.subject = msg.subject().unwrap_or("").to_owned();
-        o.message_id = msg.message_id().unwrap_or("").to_owned();
-        if let Some(l) = msg.header_raw("List-Id") {
-            o.list_id = l.trim().to_owned();
+        Original {
+            from,
+            to: first(msg.to()),
+            subject: msg.subject().unwrap_or("").to_owned(),
+            message_id: msg.message_id().unwrap_or("").to_owned(),
+            list_id: msg.header_raw("List-Id").map(|l| l.trim().to_owned()).unwrap_or_default(),
+            date: msg.date().filter(|d| d.is_valid()).map(date_parts),
         }
-        o.date = msg.date().filter(|d| d.is_valid()).map(date_parts);
-        o
     }
 }
 

@@ -271,9 +271,13 @@ impl Registry {
                 }
             }
         }
+        // A DFA: built once, it makes the one pass over every message as
+        // fast as the automaton can be (overlapping search needs the
+        // standard match semantics).
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| RegistryError::Automaton(e.to_string()))?;
         let classifier = Classifier::new(providers.iter().flat_map(|p| {
