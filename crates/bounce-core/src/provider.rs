@@ -140,13 +140,16 @@ impl Provider {
     /// Whether `host` (a remote host name or a domain) is one this remote-host
     /// rule knows.
     pub fn knows_host(&self, host: &str) -> bool {
-        let host = host.trim_end_matches('.');
+        // Bytes, not str slices: a host read from a broken bounce may hold
+        // multi-byte characters anywhere.
+        let host = host.trim_end_matches('.').as_bytes();
         self.rhosts.iter().any(|suffix| {
+            let suffix = suffix.as_bytes();
             host.len() >= suffix.len()
                 && host[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
                 && (host.len() == suffix.len()
-                    || suffix.starts_with('.')
-                    || host.as_bytes()[host.len() - suffix.len() - 1] == b'.')
+                    || suffix.first() == Some(&b'.')
+                    || host[host.len() - suffix.len() - 1] == b'.')
         })
     }
 }
@@ -383,5 +386,9 @@ mod tests {
         assert!(B.knows_host("mx1.beta.example"));
         assert!(B.knows_host("BETA.example."));
         assert!(!B.knows_host("alphabeta.example"));
+        // Found by fuzzing: a host with a multi-byte character where the
+        // suffix would start.
+        assert!(!B.knows_host("aspmx.l.google\u{fffd}\u{fffd}ta.example"));
+        assert!(!B.knows_host("\u{fffd}"));
     }
 }
