@@ -133,12 +133,17 @@ impl ReplyCode {
     /// are looked for (the point of quoting a reply in a bounce is the
     /// failure); a 2xx counts only at the very start (`250 2.0.0 OK`).
     pub fn find(text: &str) -> Option<ReplyCode> {
-        let t = text.trim_start();
-        if t.len() >= 4 && t.as_bytes()[0] == b'2' && matches!(t.as_bytes()[3], b' ' | b'-') {
-            if let Some(code) = ReplyCode::parse(&t[..3]) {
-                return Some(code);
-            }
-        }
+        ReplyCode::find_failure(text).or_else(|| {
+            let t = text.trim_start();
+            let lead = t.as_bytes();
+            (lead.len() >= 4 && lead[0] == b'2' && matches!(lead[3], b' ' | b'-'))
+                .then(|| ReplyCode::parse(&t[..3]))
+                .flatten()
+        })
+    }
+
+    /// The first 4xx or 5xx reply standing alone in the text.
+    fn find_failure(text: &str) -> Option<ReplyCode> {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i + 3 <= bytes.len() {
@@ -291,18 +296,13 @@ const COMMAND_PHRASES: &[(&str, Command)] = &[
     ("after initial connection", Command::Connect),
 ];
 
-/// Makes a reply code and a status code agree. A permanent reply (5xx) quoted
-/// beside a transient status (4.x.x) or the other way round is a contradiction:
-/// the reply code is what the server acted on, so the status takes its class.
-/// Returns the reconciled pair.
-pub fn reconcile(
-    reply: Option<ReplyCode>,
-    status: Option<Status>,
-) -> (Option<ReplyCode>, Option<Status>) {
+/// Makes a reply code and a status code agree. A permanent reply (5xx)
+/// quoted beside a transient status (4.x.x), or the other way round, is a
+/// contradiction: the enhanced status is the more specific statement of the
+/// two (and the one a DSN states outright), so it stands and the reply code
+/// that contradicts it is dropped. Returns the reconciled pair.
+pub fn reconcile(reply: Option<ReplyCode>, status: Option<Status>) -> (Option<ReplyCode>, Option<Status>) {
     match (reply, status) {
-        (Some(r), Some(s)) if r.class() != s.class() && r.class() != 2 && s.class() != 2 => {
-            (Some(r), Some(s.with_class(r.class())))
-        }
         (Some(r), Some(s)) if r.class() != s.class() => (None, Some(s)),
         pair => pair,
     }
@@ -365,15 +365,14 @@ mod tests {
         assert!(ReplyCode::parse("250").is_some());
         assert_eq!(ReplyCode::find("250 2.0.0 OK").unwrap().get(), 250);
         assert!(ReplyCode::find("queued as 250 messages").is_none());
+        // A greeting banner before the refusal is not the answer.
+        assert_eq!(ReplyCode::find("220-mx.example.jp ESMTP 421 4.2.1 try later").unwrap().get(), 421);
     }
 
     #[test]
     fn contradictions_are_resolved() {
         let (r, s) = reconcile(ReplyCode::parse("550"), Status::parse("4.2.2"));
-        assert_eq!(
-            (r.unwrap().get(), s.unwrap().to_string()),
-            (550, "5.2.2".to_owned())
-        );
+        assert_eq!((r, s.unwrap().to_string()), (None, "4.2.2".to_owned()));
         let (r, s) = reconcile(ReplyCode::parse("250"), Status::parse("5.1.1"));
         assert!(r.is_none());
         assert_eq!(s.unwrap().to_string(), "5.1.1");

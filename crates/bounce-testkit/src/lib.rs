@@ -13,8 +13,11 @@ use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// Rewrites a message's line endings.
+pub type Rewrite = fn(&[u8]) -> Vec<u8>;
+
 /// The line-ending variants every fixture is run with.
-pub const VARIANTS: &[(&str, fn(&[u8]) -> Vec<u8>)] = &[("LF", lf), ("CRLF", crlf), ("CR", cr)];
+pub const VARIANTS: &[(&str, Rewrite)] = &[("LF", lf), ("CRLF", crlf), ("CR", cr)];
 
 fn lf(b: &[u8]) -> Vec<u8> {
     bounce_core::text::normalize_newlines(b).into_owned()

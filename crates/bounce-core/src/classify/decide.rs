@@ -320,15 +320,16 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits, table: &Table) ->
         if let Some(reason) = by_class {
             return verdict(reason, cx.by_status());
         }
-        if diagnostic_type == Some("x-unix") {
-            return verdict(MailerError, "type:x-unix".to_owned());
-        }
         if let Some(code) = cx.reply.filter(|c| matches!(c, 400..=407 | 500..=507)) {
             return verdict(SyntaxError, format!("reply:{code}"));
         }
     }
     if let Some(reason) = named {
         return verdict(reason, cx.by_status());
+    }
+    // A local program failed and neither its words nor its status say more.
+    if diagnostic_type == Some("x-unix") {
+        return verdict(MailerError, "type:x-unix".to_owned());
     }
     if ["delayed", "expired"]
         .iter()
