@@ -1,5 +1,7 @@
 //! Command-line arguments (clap derive).
 
+use crate::lang::LangArg;
+use bounce_core::Reason;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Diagnose bounced email: for each failed recipient, who refused the
@@ -34,6 +36,68 @@ pub enum Command {
     Stats(StatsArgs),
     /// List every provider and standard decoder with a one-line summary.
     Providers,
+    /// Explain bounces to a person: for each failed recipient, the reason,
+    /// what the codes mean, the server's own words, and what to do.
+    ///
+    /// Takes the same inputs as `parse` and reads them the same way; the
+    /// exit status and the account on stderr are the same too. Colour is used
+    /// only when standard output is a terminal and NO_COLOR is not set.
+    Diagnose(DiagnoseArgs),
+    /// Diagnose an error text pasted alone: a server's reply or a line of a
+    /// bounce.
+    ///
+    /// TEXT is read from the arguments (several are joined with spaces), or
+    /// from standard input when there is none or it is `-`. Prints the reply
+    /// code, status, reason, the recipient where the text names one, and the
+    /// advice. Exit status 2 when there is no text.
+    Explain(ExplainArgs),
+    /// List the reasons of the vocabulary with their titles, or describe one
+    /// in full.
+    Reasons(ReasonsArgs),
+}
+
+/// The language option of the diagnosis commands.
+const LANG_HELP: &str = "Language of the advice [default: from LC_ALL, LC_MESSAGES or LANG: ja* gives Japanese, anything else English]";
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// Files, mboxes, Maildirs or directories; `-` or nothing for stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    #[arg(long, value_enum, value_name = "LANG", help = LANG_HELP)]
+    pub lang: Option<LangArg>,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The error text; `-` or nothing for stdin.
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    #[arg(long, value_enum, value_name = "LANG", help = LANG_HELP)]
+    pub lang: Option<LangArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// A block for people, as `diagnose` prints.
+    Text,
+    /// One JSON object with the fact's field names and an `advice` object (an
+    /// array of them when the text names several recipients).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReasonsArgs {
+    /// A reason to describe in full (`bounce reasons` lists them).
+    #[arg(value_name = "REASON", value_parser = crate::reasons::parse_reason)]
+    pub reason: Option<Reason>,
+    #[arg(long, value_enum, value_name = "LANG", help = LANG_HELP)]
+    pub lang: Option<LangArg>,
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +145,14 @@ pub struct ParseArgs {
     /// Also report automatic replies (vacation, out of office).
     #[arg(long)]
     pub vacation: bool,
+    /// Add to every object an `advice` object: title, meaning, causes,
+    /// action, retry, stop, what the codes mean, provider notes.
+    #[arg(long)]
+    pub advice: bool,
+    /// Language of the advice, with --advice [default: from LC_ALL,
+    /// LC_MESSAGES or LANG: ja* gives Japanese, anything else English]
+    #[arg(long, value_enum, value_name = "LANG", requires = "advice")]
+    pub lang: Option<LangArg>,
     #[command(flatten)]
     pub batch: BatchArgs,
 }

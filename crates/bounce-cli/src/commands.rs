@@ -2,6 +2,7 @@
 
 use crate::args::{Cli, Command, Format, ParseArgs, StatsArgs};
 use crate::batch::{self, Account, Options};
+use crate::explain::WithAdvice;
 use crate::stats::Stats;
 use bounce_core::{Fact, Reason};
 use std::io::{self, BufWriter, Write};
@@ -12,6 +13,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Parse(args) => parse(args),
         Command::Stats(args) => stats(args),
         Command::Providers => providers(),
+        Command::Diagnose(args) => crate::diagnose::run(args),
+        Command::Explain(args) => crate::explain::run(args),
+        Command::Reasons(args) => crate::reasons::run(args),
     }
 }
 
@@ -28,6 +32,7 @@ fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let (format, delivered, vacation) = (args.format, args.delivered, args.vacation);
+    let advice = args.advice.then(|| crate::lang::resolve(args.lang));
     let mut first = true;
     if format == Format::Json {
         out.write_all(b"[")?;
@@ -40,9 +45,15 @@ fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
             .filter(|f| reported(f, delivered, vacation))
             .map(|f| {
                 let mut buf = Vec::with_capacity(1024);
-                let ok = match format {
-                    Format::Jsonl => serde_json::to_writer(&mut buf, f),
-                    Format::Json => serde_json::to_writer_pretty(&mut buf, f),
+                let ok = match (format, advice) {
+                    (Format::Jsonl, None) => serde_json::to_writer(&mut buf, f),
+                    (Format::Json, None) => serde_json::to_writer_pretty(&mut buf, f),
+                    (Format::Jsonl, Some(lang)) => {
+                        serde_json::to_writer(&mut buf, &WithAdvice::new(f, lang))
+                    }
+                    (Format::Json, Some(lang)) => {
+                        serde_json::to_writer_pretty(&mut buf, &WithAdvice::new(f, lang))
+                    }
                 };
                 // Serialising plain strings and numbers cannot fail.
                 debug_assert!(ok.is_ok());
@@ -98,7 +109,7 @@ fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Prints failures (and, unless quiet, the account) on stderr; the exit status.
-fn report(account: &Account, quiet: bool) -> anyhow::Result<ExitCode> {
+pub fn report(account: &Account, quiet: bool) -> anyhow::Result<ExitCode> {
     let mut err = io::stderr().lock();
     for f in &account.failed {
         writeln!(err, "bounce: {}", crate::stats::printable(f))?;

@@ -5,6 +5,10 @@
 mod args;
 mod batch;
 mod commands;
+mod diagnose;
+mod explain;
+mod lang;
+mod reasons;
 mod stats;
 
 use clap::Parser;

@@ -50,6 +50,9 @@ fn help_transcripts() {
         ("help", &["--help"][..]),
         ("help-parse", &["parse", "--help"]),
         ("help-providers", &["providers", "--help"]),
+        ("help-diagnose", &["diagnose", "--help"]),
+        ("help-explain", &["explain", "--help"]),
+        ("help-reasons", &["reasons", "--help"]),
     ] {
         let out = bounce(args, None);
         assert!(out.status.success(), "{name}");

@@ -14,6 +14,7 @@ pub mod input;
 pub mod mail;
 pub mod provider;
 pub mod reason;
+pub mod rules;
 pub mod smtp;
 pub mod standard;
 pub mod text;

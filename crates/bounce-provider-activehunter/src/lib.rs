@@ -10,23 +10,36 @@ struct ActiveHunter;
 
 impl ProviderMatcher for ActiveHunter {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
-        let ours = mail.header("X-AHMAILID").is_some()
-            || mail.header("Content-Type").is_some_and(|v| v.contains("_Active!Hunter_"));
+        // X-AHMAILID is stamped on any message Active!hunter relays, so another
+        // MTA's bounce may carry it too: that one has a delivery-status part,
+        // which Active!hunter's own bounces never attach.
+        let boundary = mail
+            .header("Content-Type")
+            .is_some_and(|v| v.contains("_Active!Hunter_"));
+        let ours = boundary || mail.header("X-AHMAILID").is_some() && mail.dsn().is_none();
         if !ours {
             return None;
         }
         let body = mail.body();
         let errors = text::after_line_with(body, ERRORS)?;
         let (list, transcript) = match errors.find(TRANSCRIPT) {
-            Some(at) => (&errors[..at], text::after_line_with(&errors[at..], TRANSCRIPT).unwrap_or("")),
+            Some(at) => (
+                &errors[..at],
+                text::after_line_with(&errors[at..], TRANSCRIPT).unwrap_or(""),
+            ),
             None => (errors, ""),
         };
         let mut drafts: Vec<Draft> = Vec::new();
         for line in list.lines() {
             let line = line.trim().trim_start_matches(">>>").trim();
-            let Some(addr) = text::find_address(line) else { continue };
+            let Some(addr) = text::find_address(line) else {
+                continue;
+            };
             let addr = text::clean_address(addr);
-            if !drafts.iter().any(|d| d.recipient.eq_ignore_ascii_case(&addr)) {
+            if !drafts
+                .iter()
+                .any(|d| d.recipient.eq_ignore_ascii_case(&addr))
+            {
                 let mut d = Draft::new(addr);
                 d.action = "failed".to_owned();
                 drafts.push(d);
@@ -34,7 +47,9 @@ impl ProviderMatcher for ActiveHunter {
         }
         let replies = read_transcript(transcript);
         for d in &mut drafts {
-            let own = replies.iter().find(|(r, _)| text::addresses(r).any(|a| a.eq_ignore_ascii_case(&d.recipient)));
+            let own = replies
+                .iter()
+                .find(|(r, _)| text::addresses(r).any(|a| a.eq_ignore_ascii_case(&d.recipient)));
             if let Some((reply, command)) = own.or(replies.first()) {
                 d.diagnosis.clone_from(reply);
                 d.command = *command;
@@ -63,7 +78,9 @@ fn read_transcript(transcript: &str) -> Vec<(String, Option<Command>)> {
         }
         let reply = line.strip_prefix("<<<").map_or(line, str::trim);
         let b = reply.as_bytes();
-        let coded = b.len() >= 3 && b[..3].iter().all(u8::is_ascii_digit) && matches!(b.get(3), None | Some(b' ' | b'-'));
+        let coded = b.len() >= 3
+            && b[..3].iter().all(u8::is_ascii_digit)
+            && matches!(b.get(3), None | Some(b' ' | b'-'));
         if coded {
             match replies.last_mut() {
                 Some((last, _)) if open => {
@@ -103,8 +120,23 @@ mod tests {
     #[test]
     fn transcript_replies_and_command() {
         let r = read_transcript(">>> RCPT TO:<a@example.org>\n<<< 550-5.1.1 first\n<<< 550 5.1.1 second\n>>> DATA\n<<< 554 no\n");
-        assert_eq!(r, [("550-5.1.1 first 550 5.1.1 second".to_owned(), Some(Command::Rcpt)), ("554 no".to_owned(), Some(Command::Data))]);
+        assert_eq!(
+            r,
+            [
+                (
+                    "550-5.1.1 first 550 5.1.1 second".to_owned(),
+                    Some(Command::Rcpt)
+                ),
+                ("554 no".to_owned(), Some(Command::Data))
+            ]
+        );
         let r = read_transcript("550 sorry, no mailbox here by that name (#5.1.1 - chkusr)\n");
-        assert_eq!(r, [("550 sorry, no mailbox here by that name (#5.1.1 - chkusr)".to_owned(), None)]);
+        assert_eq!(
+            r,
+            [(
+                "550 sorry, no mailbox here by that name (#5.1.1 - chkusr)".to_owned(),
+                None
+            )]
+        );
     }
 }

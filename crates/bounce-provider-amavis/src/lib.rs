@@ -36,7 +36,10 @@ impl ProviderMatcher for Amavis {
             return None;
         }
         let mut recipients = rfc3464::recipients(dsn);
-        let defect = mail.body().lines().any(|l| HEADER_DEFECTS.iter().any(|d| l.trim_start().starts_with(d)));
+        let defect = mail
+            .body()
+            .lines()
+            .any(|l| HEADER_DEFECTS.iter().any(|d| l.trim_start().starts_with(d)));
         for d in &mut recipients {
             let lower = d.diagnosis.to_ascii_lowercase();
             if defect {

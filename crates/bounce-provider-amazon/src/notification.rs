@@ -21,7 +21,10 @@ use serde_json::Value;
 pub(crate) fn decode(mail: &Mail<'_>) -> Option<Report> {
     let json = find_json(mail.body())?;
     let event = event_of(&json)?;
-    let kind = event.get("notificationType").or_else(|| event.get("eventType")).and_then(Value::as_str)?;
+    let kind = event
+        .get("notificationType")
+        .or_else(|| event.get("eventType"))
+        .and_then(Value::as_str)?;
     let mail_part = event.get("mail")?;
     let drafts = match kind {
         "Bounce" => bounces(event.get("bounce")?),
@@ -50,7 +53,10 @@ fn find_json(body: &str) -> Option<Value> {
         None => text,
     };
     let unfolded = text.replace("!\n ", "");
-    serde_json::Deserializer::from_str(&unfolded).into_iter::<Value>().next()?.ok()
+    serde_json::Deserializer::from_str(&unfolded)
+        .into_iter::<Value>()
+        .next()?
+        .ok()
 }
 
 /// The SES event: the object itself, or the one SNS's envelope carries as a
@@ -74,28 +80,43 @@ fn items<'v>(v: &'v Value, key: &str) -> impl Iterator<Item = &'v Value> {
 
 /// `dsn; a27-23.smtp-out.us-west-2.amazonses.com` → the host.
 fn host_of(mta: &str) -> String {
-    mta.split_once(';').map_or(mta, |(_, h)| h).trim().to_owned()
+    mta.split_once(';')
+        .map_or(mta, |(_, h)| h)
+        .trim()
+        .to_owned()
 }
 
 fn bounces(bounce: &Value) -> Vec<Draft> {
-    let (kind, sub) = (str_of(bounce, "bounceType"), str_of(bounce, "bounceSubType"));
+    let (kind, sub) = (
+        str_of(bounce, "bounceType"),
+        str_of(bounce, "bounceSubType"),
+    );
     // What the bounce type says by itself; "General", "Undetermined" and the
     // content rejections leave the reason to the remote server's reply.
     let stated = match (kind, sub) {
         ("Permanent", "NoEmail") => Some((Reason::UserUnknown, "amazonses:Permanent/NoEmail")),
         ("Permanent", "Suppressed") => Some((Reason::Suppressed, "amazonses:Permanent/Suppressed")),
-        ("Permanent", "OnAccountSuppressionList") => {
-            Some((Reason::Suppressed, "amazonses:Permanent/OnAccountSuppressionList"))
+        ("Permanent", "OnAccountSuppressionList") => Some((
+            Reason::Suppressed,
+            "amazonses:Permanent/OnAccountSuppressionList",
+        )),
+        ("Transient", "MailboxFull") => {
+            Some((Reason::MailboxFull, "amazonses:Transient/MailboxFull"))
         }
-        ("Transient", "MailboxFull") => Some((Reason::MailboxFull, "amazonses:Transient/MailboxFull")),
-        ("Transient", "MessageTooLarge") => Some((Reason::EmailTooLarge, "amazonses:Transient/MessageTooLarge")),
+        ("Transient", "MessageTooLarge") => {
+            Some((Reason::EmailTooLarge, "amazonses:Transient/MessageTooLarge"))
+        }
         _ => None,
     };
     let lhost = host_of(str_of(bounce, "reportingMTA"));
     let date = iso_to_rfc5322(str_of(bounce, "timestamp"));
     items(bounce, "bouncedRecipients")
         .filter_map(|r| {
-            let mut d = smtp_draft(str_of(r, "emailAddress"), str_of(r, "status"), str_of(r, "diagnosticCode"))?;
+            let mut d = smtp_draft(
+                str_of(r, "emailAddress"),
+                str_of(r, "status"),
+                str_of(r, "diagnosticCode"),
+            )?;
             d.action = match str_of(r, "action") {
                 "" if kind == "Transient" => "delayed".to_owned(),
                 "" => "failed".to_owned(),
@@ -158,7 +179,11 @@ fn delays(delay: &Value) -> Vec<Draft> {
     let date = iso_to_rfc5322(str_of(delay, "timestamp"));
     items(delay, "delayedRecipients")
         .filter_map(|r| {
-            let mut d = smtp_draft(str_of(r, "emailAddress"), str_of(r, "status"), str_of(r, "diagnosticCode"))?;
+            let mut d = smtp_draft(
+                str_of(r, "emailAddress"),
+                str_of(r, "status"),
+                str_of(r, "diagnosticCode"),
+            )?;
             d.action = "delayed".to_owned();
             d.date.clone_from(&date);
             if let Some((reason, rule)) = stated {
@@ -196,13 +221,22 @@ fn smtp_draft(addr: &str, status: &str, diagnostic: &str) -> Option<Draft> {
     }
     let mut d = Draft::new(addr);
     let (ty, text) = match diagnostic.split_once(';') {
-        Some((ty, rest)) if !ty.trim().is_empty() && !ty.contains(' ') => (ty.trim().to_ascii_uppercase(), rest.trim()),
+        Some((ty, rest)) if !ty.trim().is_empty() && !ty.contains(' ') => {
+            (ty.trim().to_ascii_uppercase(), rest.trim())
+        }
         _ => (String::new(), diagnostic.trim()),
     };
-    d.diagnostictype = if ty.is_empty() && !text.is_empty() { "SMTP".to_owned() } else { ty };
+    d.diagnostictype = if ty.is_empty() && !text.is_empty() {
+        "SMTP".to_owned()
+    } else {
+        ty
+    };
     d.diagnosis = text.to_owned();
     d.status = Status::find(status).or_else(|| Status::find(text));
-    d.replycode = text.get(..3).and_then(ReplyCode::parse).or_else(|| ReplyCode::find(text));
+    d.replycode = text
+        .get(..3)
+        .and_then(ReplyCode::parse)
+        .or_else(|| ReplyCode::find(text));
     Some(d)
 }
 
@@ -218,7 +252,12 @@ fn original_headers(mail: &Value) -> Option<String> {
     }
     if block.is_empty() {
         let common = mail.get("commonHeaders")?;
-        let join = |key: &str| items(common, key).filter_map(Value::as_str).collect::<Vec<_>>().join(", ");
+        let join = |key: &str| {
+            items(common, key)
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         for (name, value) in [
             ("From", join("from")),
             ("To", join("to")),
@@ -232,7 +271,11 @@ fn original_headers(mail: &Value) -> Option<String> {
         }
     }
     let source = str_of(mail, "source");
-    if !block.lines().any(|l| l.to_ascii_lowercase().starts_with("from:")) && !source.is_empty() {
+    if !block
+        .lines()
+        .any(|l| l.to_ascii_lowercase().starts_with("from:"))
+        && !source.is_empty()
+    {
         block.push_str(&format!("From: {source}\n"));
     }
     (!block.is_empty()).then_some(block)
@@ -240,7 +283,9 @@ fn original_headers(mail: &Value) -> Option<String> {
 
 /// `2016-10-21T00:06:40.502Z` → `21 Oct 2016 00:06:40 +0000`.
 fn iso_to_rfc5322(iso: &str) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let parse = || -> Option<String> {
         let (date, time) = iso.split_once('T')?;
         let mut ymd = date.split('-');
@@ -270,12 +315,17 @@ mod tests {
     fn sns_envelope_is_opened() {
         let outer = serde_json::json!({"Type": "Notification", "Message": "{\"notificationType\":\"Delivery\",\"mail\":{}}"});
         assert_eq!(event_of(&outer).unwrap()["notificationType"], "Delivery");
-        assert!(event_of(&serde_json::json!({"Type": "Notification", "Message": "hello"})).is_none());
+        assert!(
+            event_of(&serde_json::json!({"Type": "Notification", "Message": "hello"})).is_none()
+        );
     }
 
     #[test]
     fn timestamps() {
-        assert_eq!(iso_to_rfc5322("2016-10-21T00:06:40.502Z"), "21 Oct 2016 00:06:40 +0000");
+        assert_eq!(
+            iso_to_rfc5322("2016-10-21T00:06:40.502Z"),
+            "21 Oct 2016 00:06:40 +0000"
+        );
         assert_eq!(iso_to_rfc5322("garbage"), "");
         assert_eq!(iso_to_rfc5322("2016-13-21T00:06:40Z"), "");
     }
@@ -283,9 +333,15 @@ mod tests {
     #[test]
     fn smtp_drafts() {
         let d = smtp_draft("a@example.jp", "5.1.1", "smtp; 550 5.1.1 user unknown").unwrap();
-        assert_eq!((d.diagnostictype.as_str(), d.diagnosis.as_str()), ("SMTP", "550 5.1.1 user unknown"));
+        assert_eq!(
+            (d.diagnostictype.as_str(), d.diagnosis.as_str()),
+            ("SMTP", "550 5.1.1 user unknown")
+        );
         assert_eq!(d.replycode.unwrap().get(), 550);
         let d = smtp_draft("a@example.jp", "", "250 2.6.0 Message received").unwrap();
-        assert_eq!((d.replycode.unwrap().get(), d.status.unwrap().to_string()), (250, "2.6.0".to_owned()));
+        assert_eq!(
+            (d.replycode.unwrap().get(), d.status.unwrap().to_string()),
+            (250, "2.6.0".to_owned())
+        );
     }
 }

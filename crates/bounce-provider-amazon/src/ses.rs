@@ -17,9 +17,14 @@ pub(crate) struct ReceivingSes;
 /// The `amazonworkmail` provider.
 pub(crate) struct AmazonWorkMail;
 
-/// How SES's own notice begins, now and in its first years.
-const SES_STARTS: &[&str] =
-    &["An error occurred while trying to deliver the mail to the following recipients:", "was undeliverable."];
+/// SES's own notice: its current sentence, or both sentences of its first
+/// years ("The following message to <a@example.jp> was undeliverable. The
+/// reason for the problem: ...").
+fn is_ses_notice(body: &str) -> bool {
+    body.contains("An error occurred while trying to deliver the mail to the following recipients:")
+        || body.contains("The following message to <")
+            && body.contains("The reason for the problem:")
+}
 
 impl ProviderMatcher for AmazonSes {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
@@ -35,7 +40,7 @@ impl ProviderMatcher for AmazonSes {
             return None;
         }
         let body = mail.body();
-        if !SES_STARTS.iter().any(|s| body.contains(s)) {
+        if !is_ses_notice(body) {
             // SES also forwards other servers' reports from this address.
             return None;
         }
@@ -54,7 +59,14 @@ impl ProviderMatcher for ReceivingSes {
         mail.header("X-SES-Outgoing")?;
         let dsn = mail.dsn()?;
         // ... for SES's receiving endpoint (inbound-smtp.<region>.amazonaws.com).
-        let reporting = dsn.lines().find(|l| l.trim_start().to_ascii_lowercase().starts_with("reporting-mta:"))?.to_ascii_lowercase();
+        let reporting = dsn
+            .lines()
+            .find(|l| {
+                l.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("reporting-mta:")
+            })?
+            .to_ascii_lowercase();
         if !(reporting.contains("inbound-smtp.") && reporting.contains("amazonaws.com")) {
             return None;
         }
@@ -85,7 +97,8 @@ impl ProviderMatcher for AmazonWorkMail {
 }
 
 fn is_workmail(mail: &Mail<'_>) -> bool {
-    mail.header("X-Mailer").is_some_and(|v| v.contains("Amazon WorkMail"))
+    mail.header("X-Mailer")
+        .is_some_and(|v| v.contains("Amazon WorkMail"))
 }
 
 /// `amazonses.com` and its regional and bounce subdomains
@@ -95,34 +108,36 @@ fn is_ses_domain(domain: &str) -> bool {
     d == "amazonses.com" || d.ends_with(".amazonses.com")
 }
 
-/// What SES writes around the remote server's reply.
+/// What SES writes around the remote server's reply. The reply itself
+/// becomes the diagnosis, so that its codes are the ones reported.
 fn fix_up(d: &mut Draft) {
     // "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2
     // Connection timed out>": SES gave up; the last reply it got is in brackets.
-    static EXPIRED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"Message expired[^<]*(?:<(\d{3})(?:[ -]([245]\.\d{1,3}\.\d{1,3}))?[^>]*>)?").expect("valid regex")
-    });
+    static EXPIRED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(Message expired[^<]*)(?:<([^>]+)>)?").expect("valid regex"));
     // "5.1.0 - Unknown address error 550-'5.2.2 <a@example.jp>... Mailbox Full'":
     // SES's first notices quote the reply after their own code.
-    static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b([245]\d\d)[- ]'(.+)'").expect("valid regex"));
+    static QUOTED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b([245]\d\d)[- ]'(.+)'").expect("valid regex"));
 
     if let Some(c) = EXPIRED.captures(&d.diagnosis) {
+        let said = c.get(1).map_or("", |m| m.as_str()).trim().to_owned();
+        if let Some(last) = c.get(2).map(|m| m.as_str().trim().to_owned()) {
+            d.replycode = ReplyCode::find(&last);
+            d.status = Status::find(&last).or(d.status);
+            d.diagnosis = format!("{last} ({said})");
+        }
         d.reason = Some(Reason::Expired);
         d.rule = "amazonses:message-expired";
-        if let Some(reply) = c.get(1).and_then(|m| ReplyCode::parse(m.as_str())) {
-            d.replycode = Some(reply);
-            if let Some(s) = c.get(2).and_then(|m| Status::parse(m.as_str())) {
-                d.status = Some(s);
-            }
-        }
         return;
     }
-    let quoted = QUOTED.captures(&d.diagnosis).map(|c| (c[1].to_owned(), Status::find(&c[2])));
-    if let Some((reply, status)) = quoted {
+    let quoted = QUOTED
+        .captures(&d.diagnosis)
+        .map(|c| (c[1].to_owned(), c[2].to_owned()));
+    if let Some((reply, said)) = quoted {
         d.replycode = ReplyCode::parse(&reply);
-        if let Some(s) = status {
-            d.status = Some(s);
-        }
+        d.status = Status::find(&said).or(d.status);
+        d.diagnosis = format!("{reply} {said}");
     }
 }
 
@@ -131,7 +146,11 @@ mod tests {
     use super::*;
 
     fn fixed(diagnosis: &str, status: &str) -> Draft {
-        let mut d = Draft { diagnosis: diagnosis.into(), status: Status::parse(status), ..Draft::default() };
+        let mut d = Draft {
+            diagnosis: diagnosis.into(),
+            status: Status::parse(status),
+            ..Draft::default()
+        };
         fix_up(&mut d);
         d
     }
@@ -142,7 +161,13 @@ mod tests {
         assert_eq!(d.reason, Some(Reason::Expired));
         assert_eq!(d.replycode.map(|r| r.get()), Some(421));
         assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("4.4.2"));
-        let d = fixed("554 4.4.7 Message expired: unable to deliver in 840 minutes.", "4.4.7");
+        assert!(d
+            .diagnosis
+            .starts_with("421 4.4.2 Connection timed out (Message expired"));
+        let d = fixed(
+            "554 4.4.7 Message expired: unable to deliver in 840 minutes.",
+            "4.4.7",
+        );
         assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("4.4.7"));
     }
 
@@ -151,6 +176,7 @@ mod tests {
         let d = fixed("5.1.0 - Unknown address error 550-'5.7.1 <x@example.org>... Access denied' (delivery attempts: 0)", "5.0.0");
         assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("5.7.1"));
         assert_eq!(d.replycode.map(|r| r.get()), Some(550));
+        assert_eq!(d.diagnosis, "550 5.7.1 <x@example.org>... Access denied");
         assert_eq!(d.reason, None);
     }
 

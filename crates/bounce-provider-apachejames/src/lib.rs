@@ -12,14 +12,19 @@ struct ApacheJames;
 impl ProviderMatcher for ApacheJames {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let signed = mail.subject() == "[BOUNCE]"
-            || mail.message_id().is_some_and(|id| id.contains(".JavaMail."))
-            || mail.headers().any(|(n, v)| n.eq_ignore_ascii_case("Received") && v.contains("JAMES SMTP Server"));
+            || mail
+                .message_id()
+                .is_some_and(|id| id.contains(".JavaMail."))
+            || mail.headers().any(|(n, v)| {
+                n.eq_ignore_ascii_case("Received") && v.contains("JAMES SMTP Server")
+            });
         if !signed {
             return None;
         }
         let body = mail.body();
         let details_at = body.find(DETAILS)?;
-        let (notice, details) = (&body[..details_at], &body[details_at + DETAILS.len()..]);
+        let notice = &body[..details_at];
+        let details = text::after_line_with(&body[details_at..], DETAILS).unwrap_or("");
         // The error message, else the notice above it ("Error: Invalid user address").
         let diagnosis = match notice.find(ERROR) {
             Some(at) => squeeze(&notice[at + ERROR.len()..]),

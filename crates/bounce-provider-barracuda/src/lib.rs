@@ -22,11 +22,16 @@ impl ProviderMatcher for Barracuda {
         if !notice {
             return None;
         }
-        let reason_line = body.lines().find_map(|l| l.trim().strip_prefix("Reason:")).map(str::trim);
+        let reason_line = body
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Reason:"))
+            .map(str::trim);
         let mut drafts: Vec<Draft> = Vec::new();
         let mut lines = body.lines();
         while let Some(line) = lines.next() {
-            let Some(rest) = line.trim().strip_prefix(TO) else { continue };
+            let Some(rest) = line.trim().strip_prefix(TO) else {
+                continue;
+            };
             let addr = match text::find_address(rest) {
                 Some(a) => Some(a),
                 None => lines.next().and_then(text::find_address),
@@ -38,7 +43,10 @@ impl ProviderMatcher for Barracuda {
             }
         }
         for group in mail.dsn().map(rfc3464::recipients).unwrap_or_default() {
-            match drafts.iter_mut().find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient)) {
+            match drafts
+                .iter_mut()
+                .find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient))
+            {
                 Some(d) => {
                     d.status = group.status;
                     d.replycode = group.replycode;
@@ -71,7 +79,11 @@ fn verdict(d: &Draft) -> (Option<Reason>, &'static str) {
         return (Some(Reason::VirusDetected), "barracuda:virus");
     }
     match d.status {
-        Some(s) if s.subject() != 7 && s.subject() != 6 && !(s.subject() == 0 && s.detail() == 0) => (None, ""),
+        Some(s)
+            if s.subject() != 7 && s.subject() != 6 && !(s.subject() == 0 && s.detail() == 0) =>
+        {
+            (None, "")
+        }
         _ => (Some(Reason::SpamDetected), "barracuda:bulk-email-filter"),
     }
 }

@@ -24,7 +24,10 @@ impl ProviderMatcher for Courier {
             recipients = blocks.iter().map(Block::draft).collect();
         } else {
             for d in &mut recipients {
-                let Some(b) = blocks.iter().find(|b| b.recipient.eq_ignore_ascii_case(&d.recipient)) else {
+                let Some(b) = blocks
+                    .iter()
+                    .find(|b| b.recipient.eq_ignore_ascii_case(&d.recipient))
+                else {
                     continue;
                 };
                 if d.command.is_none() {
@@ -47,7 +50,9 @@ impl ProviderMatcher for Courier {
 /// with a delivery-status part or the banner that lists the recipients.
 fn is_courier(mail: &Mail<'_>) -> bool {
     let body = mail.body();
-    let signed = mail.message_id().is_some_and(|id| id.starts_with("courier."))
+    let signed = mail
+        .message_id()
+        .is_some_and(|id| id.starts_with("courier."))
         || mail.from_text().contains("Courier mail server at ")
         || body.contains("running the Courier mail server");
     signed && (mail.dsn().is_some() || body.lines().any(|l| STARTS.contains(&l.trim())))
@@ -99,7 +104,10 @@ fn text_blocks(body: &str) -> Vec<Block> {
         }
         if let Some(addr) = t.strip_prefix('<').and_then(|r| r.strip_suffix(">:")) {
             if text::is_address(addr) {
-                out.push(Block { recipient: addr.to_owned(), ..Block::default() });
+                out.push(Block {
+                    recipient: addr.to_owned(),
+                    ..Block::default()
+                });
             }
             continue;
         }
@@ -116,7 +124,12 @@ fn text_blocks(body: &str) -> Vec<Block> {
             b.reply.push_str(reply);
         } else if b.rhost.is_empty() && line.starts_with([' ', '\t']) && t.ends_with(':') {
             // "    mx.example.jp [192.0.2.1]:"
-            b.rhost = t.split_whitespace().next().unwrap_or("").trim_end_matches(':').to_owned();
+            b.rhost = t
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(':')
+                .to_owned();
         }
     }
     out

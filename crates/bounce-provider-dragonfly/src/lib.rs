@@ -36,7 +36,9 @@ impl ProviderMatcher for DragonFly {
                 }
                 continue;
             }
-            let Some(d) = recipients.last_mut() else { continue };
+            let Some(d) = recipients.last_mut() else {
+                continue;
+            };
             if !d.diagnosis.is_empty() {
                 d.diagnosis.push(' ');
             }
@@ -112,7 +114,10 @@ mod tests {
             refusal("mx.example.jp [192.0.2.1] did not like our final DATA:"),
             Some(("mx.example.jp", Some(Command::EndOfData)))
         );
-        assert_eq!(refusal("[192.0.2.1] [192.0.2.1] did not like our MAIL FROM:"), Some(("192.0.2.1", Some(Command::Mail))));
+        assert_eq!(
+            refusal("[192.0.2.1] [192.0.2.1] did not like our MAIL FROM:"),
+            Some(("192.0.2.1", Some(Command::Mail)))
+        );
         assert_eq!(refusal("550 5.1.1 unknown"), None);
     }
 }

@@ -1,7 +1,4 @@
-//! Exchange Server 5.5 to 2003 (and its Internet Mail Service / Internet
-//! Mail Connector): a plain-text report that lists each recipient as
-//! `user@example.jp on <date>` followed by indented explanation lines and an
-//! `MSEXCH:` diagnostic whose eight-digit hexadecimal code names the error.
+#![doc = include_str!("../docs/exchange2003.md")]
 
 use bounce_core::{Draft, Mail, ProviderMatcher, Reason, Report, Status};
 use regex::Regex;
@@ -14,8 +11,16 @@ pub(crate) struct Exchange2003;
 /// 4/29/01 11:34:45 PM`, or an X.400 display name with the address as
 /// `(SMTP=user@example.jp) on ...`.
 static RECIPIENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:.*?\bSMTP=)?<?([^\s<>()]+@[^\s<>()]+?)>?\)?\s+on\s+\S").expect("valid regex")
+    Regex::new(r"^\s*(?:.*?\bSMTP=)?<?([^\s<>()]+@[^\s<>()]+?)>?\)?\s+on\s+\S")
+        .expect("valid regex")
 });
+
+/// The line above the recipients: IMS, IMC and Exchange 2003 (V6.5) wordings.
+const HEADINGS: &[&str] = &[
+    "did not reach the following recipient(s)",
+    "recipient(s) could not be reached",
+    "recipient(s) cannot be reached",
+];
 
 /// `MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown Recipient`.
 static MSEXCH_CODE: LazyLock<Regex> =
@@ -40,8 +45,10 @@ impl ProviderMatcher for Exchange2003 {
             return None;
         }
         let body = mail.body();
-        let start = body.lines().position(|l| l.starts_with("Your message"))?;
-        let lines: Vec<&str> = body.lines().skip(start).collect();
+        let start = body
+            .lines()
+            .position(|l| HEADINGS.iter().any(|h| l.contains(h)))?;
+        let lines: Vec<&str> = body.lines().skip(start + 1).collect();
         let mut out = Vec::new();
         let mut i = 0;
         while i < lines.len() {
@@ -111,7 +118,12 @@ fn recipient(addr: &str, block: &[&str]) -> Draft {
     } else if !msexch.is_empty() {
         words.push(&msexch);
     }
-    d.diagnosis = words.iter().filter(|w| !w.is_empty()).copied().collect::<Vec<_>>().join(" ");
+    d.diagnosis = words
+        .iter()
+        .filter(|w| !w.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
     if d.reason.is_some() {
         // A status the text gives (`<mx.example.jp #5.1.1>`) beats the derived one.
         if let Some(s) = Status::find(&d.diagnosis) {
@@ -128,9 +140,18 @@ mod tests {
     #[test]
     fn recipient_lines() {
         let m = |l: &str| RECIPIENT.captures(l).map(|c| c[1].to_owned());
-        assert_eq!(m("kijitora@example.jp on Thu, 29 Apr 2010 00:00:00 -0000").as_deref(), Some("kijitora@example.jp"));
-        assert_eq!(m("      user@example.com on 4/29/01 11:34:45 PM").as_deref(), Some("user@example.com"));
-        assert_eq!(m("Neko Cat (SMTP=neko@example.org) on 4/29/01 11:34:45 PM").as_deref(), Some("neko@example.org"));
+        assert_eq!(
+            m("kijitora@example.jp on Thu, 29 Apr 2010 00:00:00 -0000").as_deref(),
+            Some("kijitora@example.jp")
+        );
+        assert_eq!(
+            m("      user@example.com on 4/29/01 11:34:45 PM").as_deref(),
+            Some("user@example.com")
+        );
+        assert_eq!(
+            m("Neko Cat (SMTP=neko@example.org) on 4/29/01 11:34:45 PM").as_deref(),
+            Some("neko@example.org")
+        );
         assert_eq!(m("  To:      user@example.jp"), None);
         assert_eq!(m("    The recipient name is not recognized"), None);
     }
@@ -149,9 +170,21 @@ mod tests {
         );
         assert_eq!(d.reason, Some(Reason::UserUnknown));
         assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("5.0.911"));
-        assert_eq!(d.diagnosis, "The recipient name is not recognized Unknown Recipient");
-        let d = recipient("a@example.jp", &["      Recipient Not Found", "      MSEXCH:IMC:ORG:SITE:SERVER"]);
+        assert_eq!(
+            d.diagnosis,
+            "The recipient name is not recognized Unknown Recipient"
+        );
+        let d = recipient(
+            "a@example.jp",
+            &[
+                "      Recipient Not Found",
+                "      MSEXCH:IMC:ORG:SITE:SERVER",
+            ],
+        );
         assert_eq!(d.reason, None);
-        assert_eq!(d.diagnosis, "Recipient Not Found MSEXCH:IMC:ORG:SITE:SERVER");
+        assert_eq!(
+            d.diagnosis,
+            "Recipient Not Found MSEXCH:IMC:ORG:SITE:SERVER"
+        );
     }
 }

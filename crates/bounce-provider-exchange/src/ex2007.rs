@@ -1,9 +1,4 @@
-//! Exchange Server 2007 and later (on premises): a multipart/report whose
-//! text part ends with "Diagnostic information for administrators:", the
-//! generating server, then each recipient on a line of its own followed by
-//! the server's reply (`#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##`
-//! or `Remote Server returned '550 5.1.1 ...'`), in the language of the
-//! server (English, French and Italian are known).
+#![doc = include_str!("../docs/exchange2007.md")]
 
 use bounce_core::standard::rfc3464;
 use bounce_core::{text, Draft, Mail, ProviderMatcher, Reason, ReplyCode, Report, Status};
@@ -21,18 +16,26 @@ const DIAGNOSTIC: &[&str] = &[
 ];
 
 /// The heading of the returned headers, which ends the section.
-const ORIGINAL: &[&str] =
-    &["Original message headers:", "tes de message d'origine", "Intestazioni originali del messaggio"];
+const ORIGINAL: &[&str] = &[
+    "Original message headers:",
+    "tes de message d'origine",
+    "Intestazioni originali del messaggio",
+];
 
 /// The server that wrote the report, by language.
-const GENERATING: &[&str] = &["Generating server:", "Serveur de génération", "Server di generazione:"];
+const GENERATING: &[&str] = &[
+    "Generating server:",
+    "Serveur de génération",
+    "Server di generazione:",
+];
 
 /// The server that refused, when Exchange relayed (English only is known).
 const RECEIVING: &str = "Receiving server:";
 
 /// A reply with its status (`550 5.1.1`) ...
-static REPLY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b([45]\d{2})[ -]([245]\.\d{1,3}\.\d{1,3})\b").expect("valid regex"));
+static REPLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([45]\d{2})[ -]([245]\.\d{1,3}\.\d{1,3})\b").expect("valid regex")
+});
 
 /// ... or a reply code alone (`#550`, `returned '< #5.0.0 smtp; 550 Requested ...`).
 static BARE_REPLY: LazyLock<Regex> =
@@ -67,7 +70,9 @@ impl ProviderMatcher for Exchange2007 {
             return None;
         }
         let body = mail.body();
-        let start = body.lines().position(|l| DIAGNOSTIC.iter().any(|m| l.trim_start().starts_with(m)))?;
+        let start = body
+            .lines()
+            .position(|l| DIAGNOSTIC.iter().any(|m| l.trim_start().starts_with(m)))?;
         let mut lhost = String::new();
         let mut rhost = String::new();
         let mut out: Vec<Draft> = Vec::new();
@@ -98,7 +103,10 @@ impl ProviderMatcher for Exchange2007 {
         let dsn = mail.dsn().map(rfc3464::recipients).unwrap_or_default();
         for d in &mut out {
             finish(d);
-            if let Some(g) = dsn.iter().find(|g| g.recipient.eq_ignore_ascii_case(&d.recipient)) {
+            if let Some(g) = dsn
+                .iter()
+                .find(|g| g.recipient.eq_ignore_ascii_case(&d.recipient))
+            {
                 d.action.clone_from(&g.action);
                 d.alias.clone_from(&g.alias);
             }
@@ -116,7 +124,8 @@ fn is_exchange(mail: &Mail<'_>) -> bool {
         if name.starts_with("x-ms-exchange-crosstenant-") {
             return false;
         }
-        ours |= name == "x-ms-exchange-message-is-ndr" || name == "content-language" && is_language_tag(&value);
+        ours |= name == "x-ms-exchange-message-is-ndr"
+            || name == "content-language" && is_language_tag(&value);
     }
     ours
 }
@@ -134,34 +143,48 @@ fn is_language_tag(v: &str) -> bool {
 
 /// The value after one of the labels, if the line starts with one.
 fn value_after<'t>(line: &'t str, labels: &[&str]) -> Option<&'t str> {
-    labels.iter().find_map(|l| line.strip_prefix(l)).map(|v| v.trim_start_matches([' ', ':']).trim())
+    labels
+        .iter()
+        .find_map(|l| line.strip_prefix(l))
+        .map(|v| v.trim_start_matches([' ', ':']).trim())
 }
 
 fn first_word(v: &str) -> String {
     v.split_whitespace().next().unwrap_or("").to_owned()
 }
 
-/// A line under a recipient: a reply, or more text about it. Exchange lists
-/// its attempts newest first; the codes of the last reply read are kept, as
-/// Sisimai keeps them.
+/// A line under a recipient: a reply, or more text about the reply before.
+/// Exchange lists its attempts newest first; the last reply read is the one
+/// kept (codes and words), as Sisimai keeps it, but an Exchange error name in
+/// any of them says the reason.
 fn reply_line(d: &mut Draft, line: &str) {
+    let line = line.trim_start_matches('#').trim_end_matches('#').trim();
     if let Some(c) = REPLY.captures(line).or_else(|| BARE_REPLY.captures(line)) {
         d.replycode = c.get(1).and_then(|m| ReplyCode::parse(m.as_str()));
         d.status = c.get(2).and_then(|m| Status::parse(m.as_str()));
-    }
-    if !d.diagnosis.is_empty() {
+        d.diagnosis.clear();
+    } else if !d.diagnosis.is_empty() {
         d.diagnosis.push(' ');
     }
-    d.diagnosis.push_str(line.trim_start_matches('#').trim_end_matches('#').trim());
+    d.diagnosis.push_str(line);
+    if d.reason.is_none() {
+        let name = ERROR_NAME
+            .captures(line)
+            .and_then(|c| c.get(1))
+            .map_or("", |m| m.as_str());
+        if let Some(&(_, reason, _)) = ERRORS.iter().find(|(n, ..)| n.eq_ignore_ascii_case(name)) {
+            d.reason = Some(reason);
+            d.rule = "exchange2007:error-name";
+        }
+    }
 }
 
-/// The reason an Exchange error name says, once all the replies are read.
+/// Once all the replies are read: a status derived from the reason when no
+/// reply gave one.
 fn finish(d: &mut Draft) {
-    let Some(name) = ERROR_NAME.captures(&d.diagnosis).and_then(|c| c.get(1)) else { return };
-    if let Some(&(_, reason, detail)) = ERRORS.iter().find(|(n, ..)| n.eq_ignore_ascii_case(name.as_str())) {
-        d.reason = Some(reason);
-        d.rule = "exchange2007:error-name";
-        if d.status.is_none() {
+    let Some(reason) = d.reason else { return };
+    if d.status.is_none() && Status::find(&d.diagnosis).is_none() {
+        if let Some(&(.., detail)) = ERRORS.iter().find(|(_, r, _)| *r == reason) {
             d.status = Status::new(5, 0, detail);
         }
     }
@@ -174,18 +197,25 @@ mod tests {
     #[test]
     fn replies() {
         let mut d = Draft::new("a@example.jp");
-        reply_line(&mut d, "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##");
+        reply_line(
+            &mut d,
+            "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##",
+        );
         finish(&mut d);
         assert_eq!(d.replycode.map(|r| r.get()), Some(550));
         assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("5.1.1"));
         assert_eq!(d.reason, Some(Reason::UserUnknown));
-        assert_eq!(d.diagnosis, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+        assert_eq!(
+            d.diagnosis,
+            "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"
+        );
 
         let mut d = Draft::new("a@example.jp");
         reply_line(&mut d, "1/1/2020 8:05:56 PM - Remote Server at mx (192.0.2.1) returned '550 4.4.7 QUEUE.Expired; message expired'");
         reply_line(&mut d, "1/1/2020 7:58:27 PM - Remote Server at mx (192.0.2.1) returned '441 4.4.1 Error encountered'");
         finish(&mut d);
         assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("4.4.1"));
+        assert!(d.diagnosis.starts_with("1/1/2020 7:58:27 PM"));
         assert_eq!(d.reason, Some(Reason::Expired));
 
         let mut d = Draft::new("a@example.jp");
@@ -195,6 +225,11 @@ mod tests {
         assert_eq!(d.status, None);
         assert_eq!(d.reason, None);
         assert!(d.diagnosis.ends_with("mailbox unavailable>'"));
+
+        let mut d = Draft::new("a@example.jp");
+        reply_line(&mut d, "#550 RESOLVER.ADR.RecipNotFound; not found ##");
+        finish(&mut d);
+        assert_eq!(d.status.map(|s| s.to_string()).as_deref(), Some("5.0.911"));
     }
 
     #[test]

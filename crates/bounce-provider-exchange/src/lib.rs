@@ -9,7 +9,7 @@ bounce_core::inventory::submit! {
     Provider {
         id: "exchange2003",
         kind: Kind::Mta,
-        doc: include_str!("../README.md"),
+        doc: include_str!("../docs/exchange2003.md"),
         fingerprints: &[
             "X-MS-Embedded-Report",
             "with Internet Mail Service (",
@@ -27,7 +27,7 @@ bounce_core::inventory::submit! {
     Provider {
         id: "exchange2007",
         kind: Kind::Mta,
-        doc: include_str!("../README.md"),
+        doc: include_str!("../docs/exchange2007.md"),
         fingerprints: &[
             "Diagnostic information for administrators",
             "Informations de diagnostic pour les administrateurs",

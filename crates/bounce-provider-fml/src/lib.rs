@@ -14,7 +14,11 @@ const ERRORS: &[(&str, Reason, u16)] = &[
     ("not member article from", Reason::Rejected, 918),
     ("since it is not from a member", Reason::Rejected, 918),
     ("reject mail ", Reason::Rejected, 918),
-    ("spam mail from a spammer is rejected", Reason::Rejected, 918),
+    (
+        "spam mail from a spammer is rejected",
+        Reason::Rejected,
+        918,
+    ),
     ("fml system error message", Reason::SystemError, 930),
     ("loop alert: ", Reason::SystemError, 930),
     ("loop back warning: ", Reason::SystemError, 930),
@@ -27,8 +31,11 @@ struct Fml;
 
 impl ProviderMatcher for Fml {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
-        let fml = mail.header("X-MLServer").is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("fml"));
-        let signed = mail.message_id().is_some_and(|id| id.contains(".FML")) || mail.from_address().contains("-admin@");
+        let fml = mail
+            .header("X-MLServer")
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("fml"));
+        let signed = mail.message_id().is_some_and(|id| id.contains(".FML"))
+            || mail.from_address().contains("-admin@");
         if !fml || !signed {
             return None;
         }
@@ -40,7 +47,10 @@ impl ProviderMatcher for Fml {
         let diagnosis = reply.split_whitespace().collect::<Vec<_>>().join(" ");
         let found = |t: &str| {
             let lower = t.to_ascii_lowercase();
-            ERRORS.iter().find(|(phrase, ..)| lower.contains(phrase)).map(|&(_, r, n)| (r, n))
+            ERRORS
+                .iter()
+                .find(|(phrase, ..)| lower.contains(phrase))
+                .map(|&(_, r, n)| (r, n))
         };
         let reason = found(&diagnosis).or_else(|| found(mail.subject()));
         let mut out: Vec<Draft> = Vec::new();
@@ -110,8 +120,14 @@ mod tests {
 
     #[test]
     fn addresses_and_indentation() {
-        assert_eq!(named_address("You are not a member of this mailing list <ml@example.jp>."), Some("ml@example.jp"));
+        assert_eq!(
+            named_address("You are not a member of this mailing list <ml@example.jp>."),
+            Some("ml@example.jp")
+        );
         assert_eq!(named_address("\tml-ctl@example.jp"), None);
-        assert_eq!(dedent("   From: a@example.jp\n   \tfolded\n\n   To: b\n"), "From: a@example.jp\n\tfolded\n\nTo: b\n");
+        assert_eq!(
+            dedent("   From: a@example.jp\n   \tfolded\n\n   To: b\n"),
+            "From: a@example.jp\n\tfolded\n\nTo: b\n"
+        );
     }
 }

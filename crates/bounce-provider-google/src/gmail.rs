@@ -3,7 +3,7 @@
 //! "Technical details of permanent failure:"), and the newer form when it
 //! comes without Google's `X-Gm-Message-State` header (see [`crate::notice`]).
 
-use crate::{from_google_daemon, notice, pseudo_status, split_original};
+use crate::{from_google_daemon, notice, split_original};
 use bounce_core::{text, Command, Draft, Mail, ProviderMatcher, Reason, Report, Status};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -30,7 +30,10 @@ impl ProviderMatcher for Gmail {
 /// recipient(s) failed permanently:" or "... has been delayed:".
 const START: &str = "Delivery to the following recipient";
 /// Where Gmail's explanation starts.
-const DETAILS: &[&str] = &["Technical details of permanent failure:", "Technical details of temporary failure:"];
+const DETAILS: &[&str] = &[
+    "Technical details of permanent failure:",
+    "Technical details of temporary failure:",
+];
 /// What precedes the remote server's own words.
 const SERVER_SAID: &str = "The error that the other server returned was:";
 
@@ -38,7 +41,11 @@ const SERVER_SAID: &str = "The error that the other server returned was:";
 /// point of the SMTP session at which the receiving server gave up.
 fn state(n: u32) -> Option<(Reason, Command, &'static str)> {
     Some(match n {
-        6 => (Reason::FailedStartTls, Command::Mail, "gmail:state-6-no-tls"),
+        6 => (
+            Reason::FailedStartTls,
+            Command::Mail,
+            "gmail:state-6-no-tls",
+        ),
         8 | 9 => (Reason::SystemError, Command::Auth, "gmail:state-8-9-auth"),
         12 => (Reason::NoRelaying, Command::Auth, "gmail:state-12-relay"),
         13 => (Reason::Blocked, Command::Ehlo, "gmail:state-13-ehlo"),
@@ -50,20 +57,40 @@ fn state(n: u32) -> Option<(Reason, Command, &'static str)> {
 
 /// Gmail's own explanations when no SMTP reply was received.
 const EXPLANATIONS: &[(&str, Reason, &str)] = &[
-    ("DNS Error: Domain name not found", Reason::HostUnknown, "gmail:dns-domain-not-found"),
-    ("DNS Error: DNS server returned answer with no data", Reason::HostUnknown, "gmail:dns-no-data"),
-    ("DNS Error: Could not contact DNS servers", Reason::Expired, "gmail:dns-unreachable"),
-    ("The recipient server did not accept our requests to connect", Reason::Expired, "gmail:no-connection"),
+    (
+        "DNS Error: Domain name not found",
+        Reason::HostUnknown,
+        "gmail:dns-domain-not-found",
+    ),
+    (
+        "DNS Error: DNS server returned answer with no data",
+        Reason::HostUnknown,
+        "gmail:dns-no-data",
+    ),
+    (
+        "DNS Error: Could not contact DNS servers",
+        Reason::Expired,
+        "gmail:dns-unreachable",
+    ),
+    (
+        "The recipient server did not accept our requests to connect",
+        Reason::Expired,
+        "gmail:no-connection",
+    ),
 ];
 
-static STATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(state (\d+)\)").expect("valid regex"));
-static BY_HOST: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\sby\s+([^\s\[\]]+?)\.?\s+\[(\d{1,3}(?:\.\d{1,3}){3})\]").expect("valid regex"));
+static STATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(state (\d+)\)").expect("valid regex"));
+static BY_HOST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\sby\s+([^\s\[\]]+?)\.?\s+\[(\d{1,3}(?:\.\d{1,3}){3})\]").expect("valid regex")
+});
 
 /// The older plain-text notice.
 fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
     let (notice, original) = split_original(mail.body());
-    let start = notice.lines().position(|l| l.trim_start().starts_with(START))?;
+    let start = notice
+        .lines()
+        .position(|l| l.trim_start().starts_with(START))?;
     let lines: Vec<&str> = notice.lines().collect();
     let delayed = lines[start].contains("delayed");
     let mut recipients: Vec<String> = Vec::new();
@@ -84,7 +111,9 @@ fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
         return None;
     }
     let rest = lines.get(rest_from..).unwrap_or_default().join("\n");
-    let details = DETAILS.iter().find_map(|d| rest.find(d).map(|p| (&rest[p + d.len()..], *d)));
+    let details = DETAILS
+        .iter()
+        .find_map(|d| rest.find(d).map(|p| (&rest[p + d.len()..], *d)));
     let temporary = details.is_some_and(|(_, d)| d.contains("temporary"));
     let diagnosis = match details {
         Some((d, _)) => match d.find(SERVER_SAID) {
@@ -96,7 +125,12 @@ fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
     let details_text = details.map_or("", |(d, _)| d);
 
     let mut template = Draft {
-        action: if delayed || temporary { "delayed" } else { "failed" }.to_owned(),
+        action: if delayed || temporary {
+            "delayed"
+        } else {
+            "failed"
+        }
+        .to_owned(),
         diagnosis,
         diagnostictype: "SMTP".to_owned(),
         lhost: "googlemail.com".to_owned(),
@@ -104,14 +138,18 @@ fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
     };
     if let Some(c) = BY_HOST.captures(details_text) {
         let host = &c[1];
-        template.rhost = if host.contains('.') && host.rsplit('.').next().is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_alphabetic())) {
+        template.rhost = if host.contains('.')
+            && host
+                .rsplit('.')
+                .next()
+                .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_alphabetic()))
+        {
             host.to_owned()
         } else {
             c[2].to_owned()
         };
     }
     decide(&mut template, details_text, delayed);
-    pseudo_status(&mut template);
 
     let drafts = recipients
         .into_iter()
@@ -128,7 +166,9 @@ fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
 
 /// Sets the reason and command that Gmail's wording states.
 fn decide(d: &mut Draft, details: &str, delayed: bool) {
-    let code = STATE.captures(details).and_then(|c| c[1].parse::<u32>().ok());
+    let code = STATE
+        .captures(details)
+        .and_then(|c| c[1].parse::<u32>().ok());
     if let Some((reason, command, rule)) = code.and_then(state) {
         d.command = Some(command);
         // A failure at RCPT says little by itself: the server's own status
@@ -168,12 +208,18 @@ mod tests {
     #[test]
     fn rcpt_failure_with_a_status_is_left_to_the_classifier() {
         let text = "450 450 4.2.2 <a@example.jp>... Mailbox Full (state 14).";
-        let mut d = Draft { diagnosis: text.into(), ..Draft::default() };
+        let mut d = Draft {
+            diagnosis: text.into(),
+            ..Draft::default()
+        };
         decide(&mut d, text, true);
         assert_eq!(d.reason, None);
         assert_eq!(d.command, Some(Command::Rcpt));
         let text = "550 550 Unknown user (state 14).";
-        let mut d = Draft { diagnosis: text.into(), ..Draft::default() };
+        let mut d = Draft {
+            diagnosis: text.into(),
+            ..Draft::default()
+        };
         decide(&mut d, text, false);
         assert_eq!(d.reason, Some(Reason::UserUnknown));
     }

@@ -1,10 +1,10 @@
 //! Google Groups' refusal of a post: a notice from Google's mailer daemon,
 //! in the sender's language, that the group may not exist or the sender may
 //! not post to it, followed by four bulleted possible causes and a pointer to
-//! https://groups.google.com/support/. The group's address is in
+//! <https://groups.google.com/support/>. The group's address is in
 //! `X-Failed-Recipients`.
 
-use crate::{from_google_daemon, pseudo_status, split_original};
+use crate::{from_google_daemon, split_original};
 use bounce_core::{text, Draft, Mail, ProviderMatcher, Reason, Report};
 
 /// The `googlegroups` provider.
@@ -22,12 +22,23 @@ impl ProviderMatcher for GoogleGroups {
         }
         // The notice is localised; its shape is not: paragraphs, then the
         // causes as a list of lines starting with "*".
-        let paragraphs: Vec<&str> = notice.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect();
-        let bullets = notice.lines().filter(|l| l.trim_start().starts_with("* ")).count();
+        let paragraphs: Vec<&str> = notice
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let bullets = notice
+            .lines()
+            .filter(|l| l.trim_start().starts_with("* "))
+            .count();
         let list_at = paragraphs.iter().position(|p| p.starts_with('*'));
         let diagnosis = match list_at {
             Some(i) if i > 0 => paragraphs[i - 1],
-            _ => paragraphs.get(1).or(paragraphs.first()).copied().unwrap_or(""),
+            _ => paragraphs
+                .get(1)
+                .or(paragraphs.first())
+                .copied()
+                .unwrap_or(""),
         };
         let drafts: Vec<Draft> = text::addresses(&failed)
             .map(|addr| {
@@ -41,7 +52,6 @@ impl ProviderMatcher for GoogleGroups {
                     d.reason = Some(Reason::Rejected);
                     d.rule = "googlegroups:cannot-post";
                 }
-                pseudo_status(&mut d);
                 d
             })
             .collect();

@@ -8,7 +8,7 @@
 //! `X-Gm-Message-State` header, as nearly all do; `gsuite` claims those and
 //! `gmail` the rest.
 
-use crate::{from_google_daemon, pseudo_status};
+use crate::{from_google_daemon, rules};
 use bounce_core::standard::rfc3464;
 use bounce_core::{text, Draft, Mail, ProviderMatcher, Reason, Report, Status};
 
@@ -24,15 +24,26 @@ impl ProviderMatcher for GSuite {
 
 /// What precedes the remote server's reply, or Gmail's own account of the
 /// failure, in the text part.
-const RESPONSE: &[&str] = &["The response from the remote server was:", "The response was:"];
+const RESPONSE: &[&str] = &[
+    "The response from the remote server was:",
+    "The response was:",
+];
 
 /// Gmail's explanations that name the reason themselves.
 const EXPLANATIONS: &[(&str, Reason, &str)] = &[
     // RFC 7505: the domain says it receives no mail.
     ("Null MX", Reason::NotAccept, "gsuite:null-mx"),
     // DNS failures, which Gmail retries (status 4.0.0).
-    (" responded with code NXDOMAIN", Reason::NetworkError, "gsuite:dns-nxdomain"),
-    (" had no relevant answers", Reason::NetworkError, "gsuite:dns-no-answer"),
+    (
+        " responded with code NXDOMAIN",
+        Reason::NetworkError,
+        "gsuite:dns-nxdomain",
+    ),
+    (
+        " had no relevant answers",
+        Reason::NetworkError,
+        "gsuite:dns-no-answer",
+    ),
 ];
 
 /// The explanation of `** Address not found **` for an address the receiving
@@ -56,7 +67,11 @@ pub(crate) fn decode(mail: &Mail<'_>) -> Option<Report> {
     }
     let text_part: Vec<&str> = body.lines().skip(title_at + 1).collect();
     let text_part = text_part.join("\n");
-    let (explanation, response) = match RESPONSE.iter().filter_map(|m| text_part.find(m).map(|p| (p, m.len()))).min() {
+    let (explanation, response) = match RESPONSE
+        .iter()
+        .filter_map(|m| text_part.find(m).map(|p| (p, m.len())))
+        .min()
+    {
         Some((p, len)) => (&text_part[..p], squeeze(&text_part[p + len..])),
         None => (text_part.as_str(), String::new()),
     };
@@ -70,26 +85,53 @@ pub(crate) fn decode(mail: &Mail<'_>) -> Option<Report> {
         // No delivery-status part: the text names the one recipient.
         let rcpt = text::find_address(&explanation)?;
         let mut d = Draft::new(rcpt);
-        d.action = if explanation.contains("temporary problem") { "delayed" } else { "failed" }.to_owned();
+        d.action = if explanation.contains("temporary problem") {
+            "delayed"
+        } else {
+            "failed"
+        }
+        .to_owned();
         d.lhost = "googlemail.com".to_owned();
         drafts.push(d);
     }
+    let only_one = drafts.len() == 1;
     for d in &mut drafts {
+        // The text part speaks of one recipient; with several, only of the
+        // one it names.
+        let explanation = if only_one || explanation.contains(&d.recipient) {
+            explanation.as_str()
+        } else {
+            ""
+        };
         if d.diagnosis.trim().is_empty() {
-            d.diagnosis = if response.is_empty() { explanation.clone() } else { response.clone() };
+            d.diagnosis = if response.is_empty() {
+                explanation.to_owned()
+            } else {
+                response.clone()
+            };
         }
         let said = format!("{} {}", d.diagnosis, explanation);
         if let Some((_, reason, rule)) = EXPLANATIONS.iter().find(|(p, _, _)| said.contains(p)) {
             d.reason = Some(*reason);
             d.rule = rule;
         } else if explanation.contains(ADDRESS_NOT_FOUND) {
-            let specific = d.status.into_iter().chain(Status::find(&d.diagnosis)).any(|s| !s.is_generic());
+            let specific = d
+                .status
+                .into_iter()
+                .chain(Status::find(&d.diagnosis))
+                .any(|s| !s.is_generic());
             if !specific {
                 d.reason = Some(Reason::UserUnknown);
                 d.rule = "gsuite:address-not-found";
             }
+        } else if d.rhost.is_empty() {
+            // No remote server named: the words are Google's own (a message
+            // blocked by Google, a policy of the sender's Workspace domain).
+            if let Some((reason, rule)) = rules::by_wording(d) {
+                d.reason = Some(reason);
+                d.rule = rule;
+            }
         }
-        pseudo_status(d);
     }
     Some(Report::new(drafts))
 }

@@ -7,7 +7,13 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// Google's hosts and the domains its servers receive for.
-pub(crate) const RHOSTS: &[&str] = &["google.com", "googlemail.com", "gmail.com", "googlegroups.com", "1e100.net"];
+pub(crate) const RHOSTS: &[&str] = &[
+    "google.com",
+    "googlemail.com",
+    "gmail.com",
+    "googlegroups.com",
+    "1e100.net",
+];
 
 /// The `google` remote-host rule.
 pub(crate) struct Google;
@@ -144,11 +150,10 @@ impl ProviderMatcher for Google {
             // Another server refused on the way to a Google address.
             return None;
         }
-        let status = draft.status.map(|s| s.to_string()).unwrap_or_default();
-        let text = normalize(&draft.diagnosis);
-        if let Some(r) = RULES.iter().find(|r| (r.status.is_empty() || r.status == status) && text.contains(r.phrase)) {
-            return Some((r.reason, r.id));
+        if let Some(found) = by_wording(draft) {
+            return Some(found);
         }
+        let status = draft.status.map(|s| s.to_string()).unwrap_or_default();
         if said_by_google || is_google(&draft.rhost) {
             if let Some((_, reason, id)) = CODES.iter().find(|(code, _, _)| *code == status) {
                 return Some((*reason, id));
@@ -158,20 +163,39 @@ impl ProviderMatcher for Google {
     }
 }
 
+/// The reason Google's wording of a refusal names, by the phrase table
+/// alone. Also used for what Google's own notices say when no other server
+/// was involved.
+pub(crate) fn by_wording(draft: &Draft) -> Option<(Reason, &'static str)> {
+    let status = draft.status.map(|s| s.to_string()).unwrap_or_default();
+    let text = normalize(&draft.diagnosis);
+    RULES
+        .iter()
+        .find(|r| (r.status.is_empty() || r.status == status) && text.contains(r.phrase))
+        .map(|r| (r.reason, r.id))
+}
+
 /// Whether `host` is one of Google's.
 fn is_google(host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    RHOSTS.iter().any(|s| host == *s || host.ends_with(&format!(".{s}")))
+    RHOSTS
+        .iter()
+        .any(|s| host == *s || host.ends_with(&format!(".{s}")))
 }
 
 /// Google's multi-line replies come quoted with the code repeated on every
 /// line (`550-5.7.26 ... 550-5.7.26 ...`), often in the middle of a phrase:
 /// drop the repeats, fold whitespace, lowercase.
 fn normalize(diagnosis: &str) -> String {
-    static CONTINUATION: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}\b").expect("valid regex"));
+    static CONTINUATION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}\b").expect("valid regex")
+    });
     let stripped = CONTINUATION.replace_all(diagnosis, " ");
-    stripped.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase()
+    stripped
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -180,7 +204,12 @@ mod tests {
     use bounce_core::Status;
 
     fn refine(rhost: &str, status: &str, text: &str) -> Option<Reason> {
-        let d = Draft { rhost: rhost.into(), status: Status::parse(status), diagnosis: text.into(), ..Draft::default() };
+        let d = Draft {
+            rhost: rhost.into(),
+            status: Status::parse(status),
+            diagnosis: text.into(),
+            ..Draft::default()
+        };
         Google.refine(&d).map(|r| r.0)
     }
 
@@ -199,22 +228,87 @@ mod tests {
     #[test]
     fn wording_decides_before_codes() {
         let full = "552-5.2.2 The recipient's inbox is out of storage space and inactive. Please direct the recipient to 552 5.2.2 https://support.google.com/mail/?p=OverQuotaPerm - gsmtp";
-        assert_eq!(refine("aspmx.l.google.com", "5.2.2", full), Some(Reason::MailboxFull));
-        let rate = "421-4.7.26 This mail has been rate limited because it is unauthenticated. - gsmtp";
-        assert_eq!(refine("gmail-smtp-in.l.google.com", "4.7.26", rate), Some(Reason::AuthFailure));
+        assert_eq!(
+            refine("aspmx.l.google.com", "5.2.2", full),
+            Some(Reason::MailboxFull)
+        );
+        let rate =
+            "421-4.7.26 This mail has been rate limited because it is unauthenticated. - gsmtp";
+        assert_eq!(
+            refine("gmail-smtp-in.l.google.com", "4.7.26", rate),
+            Some(Reason::AuthFailure)
+        );
         let rate = "421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited. - gsmtp";
-        assert_eq!(refine("gmail-smtp-in.l.google.com", "4.7.28", rate), Some(Reason::RateLimited));
+        assert_eq!(
+            refine("gmail-smtp-in.l.google.com", "4.7.28", rate),
+            Some(Reason::RateLimited)
+        );
         let block = "550-5.7.1 Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been blocked. - gsmtp";
-        assert_eq!(refine("gmail-smtp-in.l.google.com", "5.7.1", block), Some(Reason::Blocked));
+        assert_eq!(
+            refine("gmail-smtp-in.l.google.com", "5.7.1", block),
+            Some(Reason::Blocked)
+        );
     }
 
     #[test]
     fn codes_only_for_google_itself() {
-        assert_eq!(refine("", "5.1.1", "550 5.1.1 https://support.google.com/mail/?p=NoSuchUser - gsmtp"), Some(Reason::UserUnknown));
-        assert_eq!(refine("", "5.1.1", "550 5.1.1 <a@gmail.com>: Recipient address rejected"), None);
-        assert_eq!(refine("relay.example.jp", "5.7.1", "554 5.7.1 <a@gmail.com>: Relay access denied"), None);
-        assert_eq!(refine("mx.google.com", "5.5.1", "503 5.5.1 Authentication Required"), Some(Reason::SecurityError));
-        assert_eq!(refine("mx.google.com", "5.7.0", "530 5.7.0 Authentication Required"), None);
+        assert_eq!(
+            refine(
+                "",
+                "5.1.1",
+                "550 5.1.1 https://support.google.com/mail/?p=NoSuchUser - gsmtp"
+            ),
+            Some(Reason::UserUnknown)
+        );
+        assert_eq!(
+            refine(
+                "",
+                "5.1.1",
+                "550 5.1.1 <a@gmail.com>: Recipient address rejected"
+            ),
+            None
+        );
+        assert_eq!(
+            refine(
+                "relay.example.jp",
+                "5.7.1",
+                "554 5.7.1 <a@gmail.com>: Relay access denied"
+            ),
+            None
+        );
+        assert_eq!(
+            refine(
+                "mx.google.com",
+                "5.5.1",
+                "503 5.5.1 Authentication Required"
+            ),
+            Some(Reason::SecurityError)
+        );
+        assert_eq!(
+            refine(
+                "mx.google.com",
+                "5.7.0",
+                "530 5.7.0 Authentication Required"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn google_own_words_without_a_host() {
+        let d = Draft {
+            diagnosis:
+                "Your email to group team@example.com was rejected due to spam classification."
+                    .into(),
+            ..Draft::default()
+        };
+        assert_eq!(by_wording(&d).map(|r| r.0), Some(Reason::SpamDetected));
+        let d = Draft {
+            diagnosis:
+                "DNS Error: DNS type 'mx' lookup of example.com responded with code SERVFAIL".into(),
+            ..Draft::default()
+        };
+        assert_eq!(by_wording(&d), None);
     }
 
     #[test]

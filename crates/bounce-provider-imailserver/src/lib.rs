@@ -13,8 +13,16 @@ const ERRORS: &[(&str, Reason, u16)] = &[
     ("Unknown user", Reason::UserUnknown, 911),
     ("Invalid final delivery userid", Reason::UserUnknown, 911),
     ("Unknown host", Reason::HostUnknown, 912),
-    ("User mailbox exceeds allowed size", Reason::MailboxFull, 922),
-    ("Requested action not taken: virus detected", Reason::VirusDetected, 970),
+    (
+        "User mailbox exceeds allowed size",
+        Reason::MailboxFull,
+        922,
+    ),
+    (
+        "Requested action not taken: virus detected",
+        Reason::VirusDetected,
+        970,
+    ),
     ("Blacklisted URL in message", Reason::SpamDetected, 980),
     ("Delivery failed ", Reason::Expired, 947),
 ];
@@ -28,7 +36,9 @@ impl ProviderMatcher for IMailServer {
             Some(at) => (&body[..at], text::after_line_with(&body[at..], ORIGINAL)),
             None => (body, None),
         };
-        let signed = mail.header("X-Mailer").is_some_and(|x| x.starts_with("<SMTP32 v"))
+        let signed = mail
+            .header("X-Mailer")
+            .is_some_and(|x| x.starts_with("<SMTP32 v"))
             || mail.subject().trim() == "Undeliverable Mail" && original.is_some();
         if !signed {
             return None;
@@ -54,9 +64,15 @@ impl ProviderMatcher for IMailServer {
         }
         for d in &mut out {
             if !response.is_empty() {
-                d.diagnosis = if d.diagnosis.is_empty() { response.clone() } else { format!("{response} {}", d.diagnosis) };
+                d.diagnosis = if d.diagnosis.is_empty() {
+                    response.clone()
+                } else {
+                    format!("{response} {}", d.diagnosis)
+                };
             }
-            if let Some(&(_, reason, detail)) = ERRORS.iter().find(|(e, ..)| d.diagnosis.contains(e)) {
+            if let Some(&(_, reason, detail)) =
+                ERRORS.iter().find(|(e, ..)| d.diagnosis.contains(e))
+            {
                 d.reason = Some(reason);
                 d.rule = "imailserver:error-line";
                 d.status = Status::find(&d.diagnosis).or_else(|| Status::new(5, 0, detail));
@@ -64,7 +80,9 @@ impl ProviderMatcher for IMailServer {
         }
         let mut r = Report::new(out);
         if mail.original_headers().is_none() {
-            r.original = original.map(|o| o.trim_start_matches(['\n', '=']).to_owned()).filter(|o| o.contains(':'));
+            r.original = original
+                .map(|o| o.trim_start_matches(['\n', '=']).to_owned())
+                .filter(|o| o.contains(':'));
         }
         Some(r)
     }
@@ -108,10 +126,18 @@ mod tests {
     #[test]
     fn error_lines() {
         let d = recipient_line("Unknown user: user@example.jp").unwrap();
-        assert_eq!((d.recipient.as_str(), d.diagnosis.as_str()), ("user@example.jp", "Unknown user"));
+        assert_eq!(
+            (d.recipient.as_str(), d.diagnosis.as_str()),
+            ("user@example.jp", "Unknown user")
+        );
         let d = recipient_line("Delivery failed 20 attempts: user@example.jp").unwrap();
         assert_eq!(d.diagnosis, "Delivery failed 20 attempts");
-        assert_eq!(recipient_line("undeliverable to user@example.jp").unwrap().recipient, "user@example.jp");
+        assert_eq!(
+            recipient_line("undeliverable to user@example.jp")
+                .unwrap()
+                .recipient,
+            "user@example.jp"
+        );
         assert!(recipient_line("To: user@example.jp").is_none());
         assert!(recipient_line("Date: Thursday, Apr 29, 2008 2:45:56 PM").is_none());
     }

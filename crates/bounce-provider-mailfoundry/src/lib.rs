@@ -24,7 +24,9 @@ impl ProviderMatcher for MailFoundry {
         if !body.contains(RECIPIENT) || !body.contains(REASON) {
             return None;
         }
-        let relayed = mail.headers().any(|(n, v)| n.eq_ignore_ascii_case("Received") && v.contains("(MAILFOUNDRY)"));
+        let relayed = mail
+            .headers()
+            .any(|(n, v)| n.eq_ignore_ascii_case("Received") && v.contains("(MAILFOUNDRY)"));
         if !relayed && !mail.subject().trim().eq_ignore_ascii_case(SUBJECT) {
             return None;
         }
@@ -93,6 +95,9 @@ mx.example.org[192.0.2.1] responded with failure: 552 mailbox full\n\nThis has b
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].recipient, "a@example.org");
         assert_eq!(r[0].rhost, "mx.example.org");
-        assert_eq!(r[0].diagnosis, "mx.example.org[192.0.2.1] responded with failure: 552 mailbox full");
+        assert_eq!(
+            r[0].diagnosis,
+            "mx.example.org[192.0.2.1] responded with failure: 552 mailbox full"
+        );
     }
 }

@@ -14,7 +14,10 @@ impl ProviderMatcher for MailMarshal {
         let body = mail.body();
         let because = body.find(BECAUSE)?;
         let affected = because + body[because..].find(AFFECTED)?;
-        let diagnosis = body[because + BECAUSE.len()..affected].split_whitespace().collect::<Vec<_>>().join(" ");
+        let diagnosis = body[because + BECAUSE.len()..affected]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let rest = &body[affected + AFFECTED.len()..];
         let (list, info) = match rest.find(ADDITIONAL) {
             Some(at) => (&rest[..at], &rest[at..]),
@@ -30,7 +33,9 @@ impl ProviderMatcher for MailMarshal {
                 }
                 break;
             }
-            let Some(addr) = text::find_address(line) else { continue };
+            let Some(addr) = text::find_address(line) else {
+                continue;
+            };
             let mut d = Draft::new(text::clean_address(addr));
             d.action = "failed".to_owned();
             d.diagnosis.clone_from(&diagnosis);
@@ -55,8 +60,14 @@ struct Info<'a> {
 fn info_fields(info: &str) -> Info<'_> {
     let mut out = Info::default();
     for line in info.lines() {
-        let Some((name, value)) = line.split_once(':') else { continue };
-        let value = value.trim().trim_start_matches('<').trim_end_matches('>').trim();
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .trim();
         match name.trim() {
             "Remote-MTA" => out.remote = value,
             "Reporting-MTA" => out.reporting = value,

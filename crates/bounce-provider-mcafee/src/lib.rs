@@ -13,14 +13,24 @@ impl ProviderMatcher for McAfee {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let body = mail.body();
         let listed = text::after_line_with(body, MARKER)?;
-        let nai = mail.header("X-NAI-Header").is_some_and(|v| v.contains("Modified by McAfee"));
-        if !nai && !mail.subject().trim().eq_ignore_ascii_case("Delivery Status") {
+        let nai = mail
+            .header("X-NAI-Header")
+            .is_some_and(|v| v.contains("Modified by McAfee"));
+        if !nai
+            && !mail
+                .subject()
+                .trim()
+                .eq_ignore_ascii_case("Delivery Status")
+        {
             return None;
         }
         let mut drafts: Vec<Draft> = listed.lines().filter_map(recipient_line).collect();
         let dsn = mail.dsn().map(rfc3464::recipients).unwrap_or_default();
         for group in dsn {
-            match drafts.iter_mut().find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient)) {
+            match drafts
+                .iter_mut()
+                .find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient))
+            {
                 Some(d) => merge(d, group),
                 None => drafts.push(group),
             }
@@ -45,7 +55,12 @@ fn recipient_line(line: &str) -> Option<Draft> {
     }
     let mut d = Draft::new(text::clean_address(addr));
     let rest = rest.trim();
-    d.diagnosis = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')).unwrap_or(rest).trim().to_owned();
+    d.diagnosis = rest
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .unwrap_or(rest)
+        .trim()
+        .to_owned();
     Some(d)
 }
 
@@ -86,10 +101,13 @@ mod tests {
 
     #[test]
     fn reads_a_recipient_line() {
-        let d = recipient_line("<neko@example.jp>   (550 5.1.1 <neko@example.jp>... User unknown)").unwrap();
+        let d = recipient_line("<neko@example.jp>   (550 5.1.1 <neko@example.jp>... User unknown)")
+            .unwrap();
         assert_eq!(d.recipient, "neko@example.jp");
         assert_eq!(d.diagnosis, "550 5.1.1 <neko@example.jp>... User unknown");
-        assert!(recipient_line("    --- The following addresses had delivery problems ---").is_none());
+        assert!(
+            recipient_line("    --- The following addresses had delivery problems ---").is_none()
+        );
         assert!(recipient_line("<not an address>  (x)").is_none());
     }
 }

@@ -5,17 +5,41 @@ use bounce_core::text;
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 const LIST: &str = "I was unable to deliver your message to the following addresses:";
-const AGENT: &str = "This is the mail delivery agent at ";
+/// The opening sentence, in the current and the older wording.
+const AGENTS: &[&str] = &[
+    "This is the mail delivery agent at Symantec Email Security.cloud",
+    "This is the mail delivery agent at MessageLabs",
+];
 /// The paragraph after the reasons, which ends the list.
 const TRAILER: &str = "The message subject was:";
 
 /// Email Security.cloud's wordings (lowercase) and the reasons they name.
 const WORDINGS: &[(&str, Reason, &str)] = &[
-    ("please turn on smtp authentication", Reason::SecurityError, "messagelabs:smtp-authentication"),
-    ("relay through this server without authentication", Reason::SecurityError, "messagelabs:smtp-authentication"),
-    ("connection rejected by policy", Reason::Blocked, "messagelabs:rejected-by-policy"),
-    ("message filtered", Reason::SpamDetected, "messagelabs:message-filtered"),
-    ("domain authentication fail", Reason::AuthFailure, "messagelabs:domain-authentication"),
+    (
+        "please turn on smtp authentication",
+        Reason::SecurityError,
+        "messagelabs:smtp-authentication",
+    ),
+    (
+        "relay through this server without authentication",
+        Reason::SecurityError,
+        "messagelabs:smtp-authentication",
+    ),
+    (
+        "connection rejected by policy",
+        Reason::Blocked,
+        "messagelabs:rejected-by-policy",
+    ),
+    (
+        "message filtered",
+        Reason::SpamDetected,
+        "messagelabs:message-filtered",
+    ),
+    (
+        "domain authentication fail",
+        Reason::AuthFailure,
+        "messagelabs:domain-authentication",
+    ),
 ];
 
 struct MessageLabs;
@@ -25,14 +49,17 @@ impl ProviderMatcher for MessageLabs {
         let body = mail.body();
         let list = text::after_line_with(body, LIST)?;
         let from = mail.from_address().to_ascii_lowercase();
-        if !from.ends_with("messagelabs.com") && !body.contains(AGENT) {
+        if !from.ends_with("messagelabs.com") && !AGENTS.iter().any(|a| body.contains(a)) {
             return None;
         }
         let list = &list[..list.find(TRAILER).unwrap_or(list.len())];
         let mut drafts = recipients(list);
         let dsn = mail.dsn().map(rfc3464::recipients).unwrap_or_default();
         for group in dsn {
-            match drafts.iter_mut().find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient)) {
+            match drafts
+                .iter_mut()
+                .find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient))
+            {
                 Some(d) => {
                     d.status = d.status.or(group.status);
                     d.lhost = group.lhost;
@@ -99,7 +126,8 @@ fn wording(diagnosis: &str) -> Option<(Reason, &'static str)> {
     }
     // The Address Registry: "542 user@example.com Rejected".
     let t = lower.trim();
-    (t.starts_with("542 ") && t.ends_with("rejected")).then_some((Reason::UserUnknown, "messagelabs:542-address-registry"))
+    (t.starts_with("542 ") && t.ends_with("rejected"))
+        .then_some((Reason::UserUnknown, "messagelabs:542-address-registry"))
 }
 
 bounce_core::inventory::submit! {
@@ -130,8 +158,14 @@ mod tests {
 
     #[test]
     fn wordings() {
-        assert_eq!(wording("542 c@example.org Rejected").map(|w| w.0), Some(Reason::UserUnknown));
-        assert_eq!(wording("550-Please turn on SMTP Authentication in your mail client.").map(|w| w.0), Some(Reason::SecurityError));
+        assert_eq!(
+            wording("542 c@example.org Rejected").map(|w| w.0),
+            Some(Reason::UserUnknown)
+        );
+        assert_eq!(
+            wording("550-Please turn on SMTP Authentication in your mail client.").map(|w| w.0),
+            Some(Reason::SecurityError)
+        );
         assert_eq!(wording("550 5.1.1 User unknown"), None);
     }
 }

@@ -13,7 +13,9 @@ impl ProviderMatcher for MessagingServer {
         let body = mail.body();
         let start = body.find(INTRO)?;
         let signed = mail.subject().starts_with("Delivery Notification: ")
-            || mail.header("Content-Type").is_some_and(|c| c.contains("Boundary_(ID_"));
+            || mail
+                .header("Content-Type")
+                .is_some_and(|c| c.contains("Boundary_(ID_"));
         if !signed {
             return None;
         }
@@ -28,9 +30,15 @@ impl ProviderMatcher for MessagingServer {
         if recipients.is_empty() {
             return None;
         }
-        let dsn = mail.dsn().or(inline_dsn).map(rfc3464::recipients).unwrap_or_default();
+        let dsn = mail
+            .dsn()
+            .or(inline_dsn)
+            .map(rfc3464::recipients)
+            .unwrap_or_default();
         for d in &mut recipients {
-            let Some(g) = dsn.iter().find(|g| same(g, d)) else { continue };
+            let Some(g) = dsn.iter().find(|g| same(g, d)) else {
+                continue;
+            };
             d.status = g.status;
             d.action.clone_from(&g.action);
             if d.diagnosis.is_empty() {
@@ -85,7 +93,9 @@ fn text_recipients(part: &str) -> Vec<Draft> {
         if !line.starts_with([' ', '\t']) {
             continue;
         }
-        let Some((name, value)) = line.trim().split_once(':') else { continue };
+        let Some((name, value)) = line.trim().split_once(':') else {
+            continue;
+        };
         let value = value.trim();
         if name == "Recipient address" {
             out.push(Draft::new(value));
@@ -147,12 +157,21 @@ mod tests {
 
     #[test]
     fn text_part() {
-        let part = "\n  Message-id: <x@example.org>\n  To: a@example.jp\n\n\
-Your message cannot be delivered to the following recipients:\n\n\
-  Recipient address: @mx.example.jp:a@server\n  Original address: a@example.jp\n  Reason: Over quota\n\
-  Remote system: dns;mailhost (TCP|192.0.2.2|1000|192.0.2.1|25) (x)\n\
-  Recipient address: b@example.jp\n  Reason: Remote SMTP server has rejected address\n\
-  Diagnostic code: smtp;550 5.1.1 unknown\n  Remote system: dns;mx.example.jp (TCP|192.0.2.2|1|192.0.2.1|25)\n";
+        let part = "
+  Message-id: <x@example.org>
+  To: a@example.jp
+
+Your message cannot be delivered to the following recipients:
+
+  Recipient address: @mx.example.jp:a@server
+  Original address: a@example.jp
+  Reason: Over quota
+  Remote system: dns;mailhost (TCP|192.0.2.2|1000|192.0.2.1|25) (x)
+  Recipient address: b@example.jp
+  Reason: Remote SMTP server has rejected address
+  Diagnostic code: smtp;550 5.1.1 unknown
+  Remote system: dns;mx.example.jp (TCP|192.0.2.2|1|192.0.2.1|25)
+";
         let r = text_recipients(part);
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].recipient, "a@example.jp");

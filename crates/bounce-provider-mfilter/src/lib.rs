@@ -15,11 +15,17 @@ impl ProviderMatcher for MFilter {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let body = mail.body();
         let server_at = body.find(SERVER)?;
-        let by_mailer = mail.header("X-Mailer").is_some_and(|v| v.trim().eq_ignore_ascii_case("m-FILTER"));
+        let by_mailer = mail
+            .header("X-Mailer")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("m-FILTER"));
         if !by_mailer && !body.contains(SELF) {
             return None;
         }
-        let original_at = ORIGINAL.iter().filter_map(|m| body.find(m)).min().unwrap_or(body.len());
+        let original_at = ORIGINAL
+            .iter()
+            .filter_map(|m| body.find(m))
+            .min()
+            .unwrap_or(body.len());
         if original_at < server_at {
             return None;
         }
@@ -49,7 +55,10 @@ impl ProviderMatcher for MFilter {
                 continue;
             }
             let addr = text::clean_address(line);
-            if drafts.iter().any(|d| d.recipient.eq_ignore_ascii_case(&addr)) {
+            if drafts
+                .iter()
+                .any(|d| d.recipient.eq_ignore_ascii_case(&addr))
+            {
                 continue;
             }
             let mut d = Draft::new(addr);
@@ -94,7 +103,10 @@ mod tests {
 
     #[test]
     fn original_info_stops_at_body() {
-        let o = original_block("-------original mail info\nFrom: a@example.jp\nSubject: x\nBODY:\n-----\nhello\n").unwrap();
+        let o = original_block(
+            "-------original mail info\nFrom: a@example.jp\nSubject: x\nBODY:\n-----\nhello\n",
+        )
+        .unwrap();
         assert_eq!(o, "From: a@example.jp\nSubject: x\n");
     }
 }

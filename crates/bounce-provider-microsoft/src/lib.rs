@@ -10,9 +10,15 @@ use bounce_core::{Kind, Provider};
 /// Online / Office 365, Exchange Online Protection).
 fn is_microsoft_cloud(host: &str) -> bool {
     let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-    ["outlook.com", "office365.com", "office365.us", "outlook.cn", "hotmail.com"]
-        .iter()
-        .any(|s| host == *s || host.ends_with(&format!(".{s}")))
+    [
+        "outlook.com",
+        "office365.com",
+        "office365.us",
+        "outlook.cn",
+        "hotmail.com",
+    ]
+    .iter()
+    .any(|s| host == *s || host.ends_with(&format!(".{s}")))
 }
 
 bounce_core::inventory::submit! {
@@ -63,7 +69,9 @@ mod tests {
     #[test]
     fn cloud_hosts() {
         assert!(is_microsoft_cloud("NEKO0022.namprd22.prod.outlook.com"));
-        assert!(is_microsoft_cloud("example-com.mail.protection.outlook.com."));
+        assert!(is_microsoft_cloud(
+            "example-com.mail.protection.outlook.com."
+        ));
         assert!(is_microsoft_cloud("BAY004-OMC1S18.hotmail.com"));
         assert!(!is_microsoft_cloud("mail.example.com"));
         assert!(!is_microsoft_cloud("outlook.com.example.org"));

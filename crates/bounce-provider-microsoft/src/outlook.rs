@@ -21,7 +21,11 @@ const EXPLANATIONS: &[(&str, Reason, &str)] = &[
         Reason::HostUnknown,
         "outlook:domain-not-reachable",
     ),
-    ("Requested action not taken: mailbox unavailable", Reason::UserUnknown, "outlook:mailbox-unavailable"),
+    (
+        "Requested action not taken: mailbox unavailable",
+        Reason::UserUnknown,
+        "outlook:mailbox-unavailable",
+    ),
 ];
 
 impl ProviderMatcher for Outlook {
@@ -44,10 +48,18 @@ impl ProviderMatcher for Outlook {
         let summary = body[start + START.len()..]
             .split("\n\n")
             .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-            .find(|p| !p.is_empty() && !p.starts_with('.') && !p.starts_with("THIS IS A WARNING") && !p.starts_with("YOU DO NOT NEED"))
+            .find(|p| {
+                !p.is_empty()
+                    && !p.starts_with('.')
+                    && !p.starts_with("THIS IS A WARNING")
+                    && !p.starts_with("YOU DO NOT NEED")
+            })
             .unwrap_or_default();
         for d in &mut drafts {
-            if let Some((_, reason, rule)) = EXPLANATIONS.iter().find(|(p, _, _)| d.diagnosis.contains(p)) {
+            if let Some((_, reason, rule)) = EXPLANATIONS
+                .iter()
+                .find(|(p, _, _)| d.diagnosis.contains(p))
+            {
                 d.reason = Some(*reason);
                 d.rule = rule;
             }
@@ -77,8 +89,11 @@ fn is_outlook_com(mail: &Mail<'_>) -> bool {
     if is_microsoft_cloud(from_domain) {
         return true;
     }
-    mail.headers().filter(|(n, _)| n.eq_ignore_ascii_case("Received")).any(|(_, v)| {
-        let mut words = v.split_whitespace();
-        words.next().is_some_and(|w| w.eq_ignore_ascii_case("from")) && words.next().is_some_and(is_microsoft_cloud)
-    })
+    mail.headers()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("Received"))
+        .any(|(_, v)| {
+            let mut words = v.split_whitespace();
+            words.next().is_some_and(|w| w.eq_ignore_ascii_case("from"))
+                && words.next().is_some_and(is_microsoft_cloud)
+        })
 }

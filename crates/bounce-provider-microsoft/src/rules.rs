@@ -127,9 +127,11 @@ const RULES: &[Rule] = rules! {
     FailedStartTls "" "must issue a starttls command first";
 };
 
-/// Codes that mean one thing whenever Microsoft's servers use them, as
-/// (class, subject, lowest detail, highest detail).
-const CODES: &[((u8, u16, u16, u16), Reason, &str)] = &[
+/// A range of status codes: class, subject, lowest and highest detail.
+type Codes = (u8, u16, u16, u16);
+
+/// Codes that mean one thing whenever Microsoft's servers use them.
+const CODES: &[(Codes, Reason, &str)] = &[
     ((5, 1, 10, 10), Reason::UserUnknown, "microsoft:5.1.10"),
     ((5, 1, 1, 1), Reason::UserUnknown, "microsoft:5.1.1"),
     ((5, 4, 1, 1), Reason::UserUnknown, "microsoft:5.4.1"),
@@ -137,7 +139,11 @@ const CODES: &[((u8, u16, u16, u16), Reason, &str)] = &[
     ((5, 7, 509, 509), Reason::AuthFailure, "microsoft:5.7.509"),
     ((5, 7, 515, 515), Reason::AuthFailure, "microsoft:5.7.515"),
     ((5, 7, 606, 649), Reason::Blocked, "microsoft:5.7.606-649"),
-    ((4, 7, 650, 699), Reason::BadReputation, "microsoft:4.7.650-699"),
+    (
+        (4, 7, 650, 699),
+        Reason::BadReputation,
+        "microsoft:4.7.650-699",
+    ),
     ((5, 7, 700, 749), Reason::Blocked, "microsoft:5.7.700-749"),
 ];
 
@@ -153,7 +159,10 @@ impl ProviderMatcher for Microsoft {
             return None;
         }
         let status = draft.status.map(|s| s.to_string()).unwrap_or_default();
-        if let Some(r) = RULES.iter().find(|r| (r.status.is_empty() || r.status == status) && text.contains(r.phrase)) {
+        if let Some(r) = RULES
+            .iter()
+            .find(|r| (r.status.is_empty() || r.status == status) && text.contains(r.phrase))
+        {
             return Some((r.reason, r.id));
         }
         let s = draft.status?;
@@ -163,7 +172,9 @@ impl ProviderMatcher for Microsoft {
         }
         CODES
             .iter()
-            .find(|((class, subject, lo, hi), _, _)| s.class() == *class && s.subject() == *subject && (*lo..=*hi).contains(&s.detail()))
+            .find(|((class, subject, lo, hi), _, _)| {
+                s.class() == *class && s.subject() == *subject && (*lo..=*hi).contains(&s.detail())
+            })
             .map(|(_, reason, id)| (*reason, *id))
     }
 }
@@ -181,10 +192,15 @@ fn mentions_microsoft_host(text: &str) -> bool {
 /// Multi-line replies quoted with the code on every line, whitespace and case
 /// folded.
 fn normalize(diagnosis: &str) -> String {
-    static CONTINUATION: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b[245]\d\d-[245]\.\d{1,3}\.\d{1,3}\b").expect("valid regex"));
+    static CONTINUATION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b[245]\d\d-[245]\.\d{1,3}\.\d{1,3}\b").expect("valid regex")
+    });
     let stripped = CONTINUATION.replace_all(diagnosis, " ");
-    stripped.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase()
+    stripped
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -192,18 +208,43 @@ mod tests {
     use super::*;
 
     fn refine(rhost: &str, status: &str, text: &str) -> Option<Reason> {
-        let d = Draft { rhost: rhost.into(), status: Status::parse(status), diagnosis: text.into(), ..Draft::default() };
+        let d = Draft {
+            rhost: rhost.into(),
+            status: Status::parse(status),
+            diagnosis: text.into(),
+            ..Draft::default()
+        };
         Microsoft.refine(&d).map(|r| r.0)
     }
 
     #[test]
     fn published_codes() {
         let eop = "example-com.mail.protection.outlook.com";
-        assert_eq!(refine(eop, "5.7.606", "550 5.7.606 Access denied, banned sending IP [192.0.2.1]."), Some(Reason::Blocked));
-        assert_eq!(refine(eop, "5.7.633", "550 5.7.633 Access denied"), Some(Reason::Blocked));
+        assert_eq!(
+            refine(
+                eop,
+                "5.7.606",
+                "550 5.7.606 Access denied, banned sending IP [192.0.2.1]."
+            ),
+            Some(Reason::Blocked)
+        );
+        assert_eq!(
+            refine(eop, "5.7.633", "550 5.7.633 Access denied"),
+            Some(Reason::Blocked)
+        );
         assert_eq!(refine(eop, "4.7.650", "451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation."), Some(Reason::BadReputation));
-        assert_eq!(refine(eop, "5.4.1", "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)"), Some(Reason::UserUnknown));
-        assert_eq!(refine(eop, "5.4.1", "550 5.4.1 Relay Access Denied"), Some(Reason::NoRelaying));
+        assert_eq!(
+            refine(
+                eop,
+                "5.4.1",
+                "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)"
+            ),
+            Some(Reason::UserUnknown)
+        );
+        assert_eq!(
+            refine(eop, "5.4.1", "550 5.4.1 Relay Access Denied"),
+            Some(Reason::NoRelaying)
+        );
         assert_eq!(refine("", "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup"), Some(Reason::UserUnknown));
         assert_eq!(refine(eop, "5.7.509", "550 5.7.509 Access denied, sending domain [EXAMPLE.JP] does not pass DMARC verification"), Some(Reason::AuthFailure));
     }
@@ -221,7 +262,17 @@ mod tests {
 
     #[test]
     fn other_servers_are_left_alone() {
-        assert_eq!(refine("mx.example.jp", "5.2.2", "550 5.2.2 <a@hotmail.com>... Mailbox Full"), None);
-        assert_eq!(refine("", "5.1.1", "550 5.1.1 <a@hotmail.com>... User Unknown"), None);
+        assert_eq!(
+            refine(
+                "mx.example.jp",
+                "5.2.2",
+                "550 5.2.2 <a@hotmail.com>... Mailbox Full"
+            ),
+            None
+        );
+        assert_eq!(
+            refine("", "5.1.1", "550 5.1.1 <a@hotmail.com>... User Unknown"),
+            None
+        );
     }
 }

@@ -5,19 +5,63 @@ use bounce_core::{Draft, Kind, Provider, ProviderMatcher, Reason};
 /// Mimecast's wordings (lowercase) and the reasons they name, most specific
 /// first.
 const WORDINGS: &[(&str, Reason, &str)] = &[
-    ("host network not allowed", Reason::PolicyViolation, "mimecast:host-network-not-allowed"),
-    ("invalid recipient", Reason::UserUnknown, "mimecast:invalid-recipient"),
-    ("envelope blocked", Reason::Rejected, "mimecast:envelope-blocked"),
-    ("anti-spoofing policy", Reason::PolicyViolation, "mimecast:anti-spoofing"),
-    ("ip reputation", Reason::BadReputation, "mimecast:ip-reputation"),
+    (
+        "host network not allowed",
+        Reason::PolicyViolation,
+        "mimecast:host-network-not-allowed",
+    ),
+    (
+        "invalid recipient",
+        Reason::UserUnknown,
+        "mimecast:invalid-recipient",
+    ),
+    (
+        "envelope blocked",
+        Reason::Rejected,
+        "mimecast:envelope-blocked",
+    ),
+    (
+        "anti-spoofing policy",
+        Reason::PolicyViolation,
+        "mimecast:anti-spoofing",
+    ),
+    (
+        "ip reputation",
+        Reason::BadReputation,
+        "mimecast:ip-reputation",
+    ),
     ("spf sender invalid", Reason::AuthFailure, "mimecast:spf"),
     ("dkim sender invalid", Reason::AuthFailure, "mimecast:dkim"),
-    ("dmarc sender invalid", Reason::AuthFailure, "mimecast:dmarc"),
-    ("email rejected due to security policies", Reason::SpamDetected, "mimecast:security-policies"),
-    ("open relay not allowed", Reason::NoRelaying, "mimecast:open-relay"),
-    ("too many concurrent connections", Reason::RateLimited, "mimecast:connections"),
-    ("too many connections", Reason::RateLimited, "mimecast:connections"),
-    ("maximum message size exceeded", Reason::EmailTooLarge, "mimecast:message-size"),
+    (
+        "dmarc sender invalid",
+        Reason::AuthFailure,
+        "mimecast:dmarc",
+    ),
+    (
+        "email rejected due to security policies",
+        Reason::SpamDetected,
+        "mimecast:security-policies",
+    ),
+    (
+        "open relay not allowed",
+        Reason::NoRelaying,
+        "mimecast:open-relay",
+    ),
+    (
+        "too many concurrent connections",
+        Reason::RateLimited,
+        "mimecast:connections",
+    ),
+    (
+        "too many connections",
+        Reason::RateLimited,
+        "mimecast:connections",
+    ),
+    (
+        "maximum message size exceeded",
+        Reason::EmailTooLarge,
+        "mimecast:message-size",
+    ),
 ];
 
 struct Mimecast;
@@ -34,7 +78,10 @@ fn wording(diagnosis: &str) -> Option<(Reason, &'static str)> {
     if lower.contains("recipient address rejected") && lower.contains("does not exist") {
         return Some((Reason::UserUnknown, "mimecast:recipient-does-not-exist"));
     }
-    WORDINGS.iter().find(|(w, _, _)| lower.contains(w)).map(|&(_, r, rule)| (r, rule))
+    WORDINGS
+        .iter()
+        .find(|(w, _, _)| lower.contains(w))
+        .map(|&(_, r, rule)| (r, rule))
 }
 
 bounce_core::inventory::submit! {
@@ -56,8 +103,16 @@ mod tests {
     #[test]
     fn wordings() {
         let w = wording("554 Host network not allowed - https://community.mimecast.com/docs/DOC-1369#554 [x.us1]");
-        assert_eq!(w, Some((Reason::PolicyViolation, "mimecast:host-network-not-allowed")));
-        assert_eq!(wording("550 Invalid Recipient - https://community.mimecast.com/docs/DOC-1369#550").unwrap().0, Reason::UserUnknown);
+        assert_eq!(
+            w,
+            Some((Reason::PolicyViolation, "mimecast:host-network-not-allowed"))
+        );
+        assert_eq!(
+            wording("550 Invalid Recipient - https://community.mimecast.com/docs/DOC-1369#550")
+                .unwrap()
+                .0,
+            Reason::UserUnknown
+        );
         assert_eq!(wording("550 5.1.1 mailbox unavailable"), None);
     }
 }

@@ -14,11 +14,16 @@ const COPY: &[&str] = &[
     "------ This is a copy of the message's headers.",
 ];
 /// Sentences of a delay warning rather than a failure.
-const DELAYED: &[&str] = &["No action is required on your part", "has been delayed", "Delay reason: "];
+const DELAYED: &[&str] = &[
+    "No action is required on your part",
+    "has been delayed",
+    "Delay reason: ",
+];
 
 /// `host mx.example.jp [192.0.2.1]` in a diagnostic.
-static HOST: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bhost\s+([A-Za-z0-9][-A-Za-z0-9.]*)\s+\[[0-9A-Fa-f.:]+\]").expect("valid regex"));
+static HOST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bhost\s+([A-Za-z0-9][-A-Za-z0-9.]*)\s+\[[0-9A-Fa-f.:]+\]").expect("valid regex")
+});
 
 struct MxLogic;
 
@@ -31,7 +36,8 @@ impl ProviderMatcher for MxLogic {
         let start = body.find(START)?;
         let body = &body[start + START.len()..];
         let (text_part, original) = split_copy(body);
-        let delayed = mail.subject().to_ascii_lowercase().contains("delayed") || DELAYED.iter().any(|p| text_part.contains(p));
+        let delayed = mail.subject().to_ascii_lowercase().contains("delayed")
+            || DELAYED.iter().any(|p| text_part.contains(p));
         let mut drafts = recipients(text_part);
         for d in &mut drafts {
             d.action = if delayed { "delayed" } else { "failed" }.to_owned();
@@ -50,7 +56,8 @@ impl ProviderMatcher for MxLogic {
 
 /// Whether the bounce itself (not a quoted Received line) comes from MX Logic.
 fn written_by_mx_logic(mail: &Mail<'_>) -> bool {
-    let headers = ["X-MX-Bounce", "X-MXL-NoteHash", "X-MXL-Hash"];
+    // X-MXL-Hash is stamped on any mail MX Logic relays, so it proves nothing.
+    let headers = ["X-MX-Bounce", "X-MXL-NoteHash"];
     if headers.iter().any(|h| mail.header(h).is_some()) {
         return true;
     }
@@ -127,7 +134,7 @@ bounce_core::inventory::submit! {
         id: "mxlogic",
         kind: Kind::Gateway,
         doc: include_str!("../README.md"),
-        fingerprints: &["X-MX-Bounce", "X-MXL-NoteHash", "X-MXL-Hash", "<mxl~", "mxlogic.net"],
+        fingerprints: &["X-MX-Bounce", "X-MXL-NoteHash", "<mxl~", "mxlogic.net"],
         rhosts: &[],
         phrases: &[],
         matcher: &MxLogic,
@@ -148,13 +155,20 @@ host mx.example.org [192.0.2.1]: 550 5.1.1 no such user\n";
         assert_eq!(r[0].recipient, "a@example.jp");
         assert_eq!(r[0].diagnosis, "550 unknown user <a@example.jp>");
         assert_eq!(r[1].recipient, "b@example.org");
-        assert!(r[1].diagnosis.starts_with("SMTP error from remote mail server after RCPT TO"));
-        assert_eq!(&HOST.captures(&r[1].diagnosis).unwrap()[1], "mx.example.org");
+        assert!(r[1]
+            .diagnosis
+            .starts_with("SMTP error from remote mail server after RCPT TO"));
+        assert_eq!(
+            &HOST.captures(&r[1].diagnosis).unwrap()[1],
+            "mx.example.org"
+        );
     }
 
     #[test]
     fn the_copy_is_split_off() {
-        let (head, orig) = split_copy("text\n\nIncluded is a copy of the message header:\n-----\nFrom: a@example.jp\n");
+        let (head, orig) = split_copy(
+            "text\n\nIncluded is a copy of the message header:\n-----\nFrom: a@example.jp\n",
+        );
         assert_eq!(head, "text\n\n");
         assert_eq!(orig, Some("From: a@example.jp\n"));
     }

@@ -16,7 +16,9 @@ impl ProviderMatcher for OpenSmtpd {
         let body = mail.body();
         let start = body.find(INTRO)?;
         let signed = mail.subject().starts_with("Delivery status notification")
-            || mail.headers().any(|(n, v)| n.eq_ignore_ascii_case("Received") && v.contains("(OpenSMTPD)"));
+            || mail
+                .headers()
+                .any(|(n, v)| n.eq_ignore_ascii_case("Received") && v.contains("(OpenSMTPD)"));
         if !signed {
             return None;
         }
@@ -43,7 +45,9 @@ impl ProviderMatcher for OpenSmtpd {
         let mut report = Report::new(recipients);
         // Older releases quote the original inline, after the notice.
         if mail.original_headers().is_none() {
-            report.original = original.map(|o| o.trim_start_matches('\n').to_owned()).filter(|o| o.contains(':'));
+            report.original = original
+                .map(|o| o.trim_start_matches('\n').to_owned())
+                .filter(|o| o.contains(':'));
         }
         Some(report)
     }
@@ -100,10 +104,16 @@ mod tests {
 
     #[test]
     fn recipient_lines() {
-        let d = recipient_line("user@example.jp: 550 5.2.2 <user@example.jp>... Mailbox Full").unwrap();
+        let d =
+            recipient_line("user@example.jp: 550 5.2.2 <user@example.jp>... Mailbox Full").unwrap();
         assert_eq!(d.recipient, "user@example.jp");
         assert_eq!(d.diagnosis, "550 5.2.2 <user@example.jp>... Mailbox Full");
-        assert_eq!(recipient_line("a@example.org: Envelope expired").unwrap().diagnosis, "Envelope expired");
+        assert_eq!(
+            recipient_line("a@example.org: Envelope expired")
+                .unwrap()
+                .diagnosis,
+            "Envelope expired"
+        );
         assert!(recipient_line("    the following list of recipients:").is_none());
         assert!(recipient_line("    user@example.jp: indented").is_none());
         assert!(recipient_line("Subject: hello").is_none());

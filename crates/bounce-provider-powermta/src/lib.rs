@@ -31,17 +31,35 @@ impl ProviderMatcher for PowerMta {
         // does not keep: the category and the explanation after the status.
         let groups: Vec<_> = text::field_groups(dsn)
             .into_iter()
-            .filter(|g| ["Final-Recipient", "X-Actual-Recipient", "Original-Recipient"].iter().any(|f| field(g, f).is_some()))
+            .filter(|g| {
+                [
+                    "Final-Recipient",
+                    "X-Actual-Recipient",
+                    "Original-Recipient",
+                ]
+                .iter()
+                .any(|f| field(g, f).is_some())
+            })
             .collect();
         for (d, g) in recipients.iter_mut().zip(&groups) {
-            if let Some(note) = field(g, "Status").and_then(|s| s.split_once('(')).map(|(_, n)| n.trim_end_matches(')').trim()) {
+            if let Some(note) = field(g, "Status")
+                .and_then(|s| s.split_once('('))
+                .map(|(_, n)| n.trim_end_matches(')').trim())
+            {
                 // "5.2.1 (mailbox disabled, not accepting messages)"
                 if !note.is_empty() && !d.diagnosis.contains(note) {
-                    d.diagnosis = if d.diagnosis.is_empty() { note.to_owned() } else { format!("{} ({note})", d.diagnosis) };
+                    d.diagnosis = if d.diagnosis.is_empty() {
+                        note.to_owned()
+                    } else {
+                        format!("{} ({note})", d.diagnosis)
+                    };
                 }
             }
             let category = field(g, "X-PowerMTA-BounceCategory").unwrap_or("").trim();
-            if let Some(&(_, reason)) = CATEGORIES.iter().find(|(c, _)| c.eq_ignore_ascii_case(category)) {
+            if let Some(&(_, reason)) = CATEGORIES
+                .iter()
+                .find(|(c, _)| c.eq_ignore_ascii_case(category))
+            {
                 d.reason = Some(reason);
                 d.rule = "powermta:bounce-category";
             }

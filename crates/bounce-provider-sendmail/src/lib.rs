@@ -3,13 +3,20 @@
 pub mod notice;
 
 use bounce_core::text::{self, field, Field};
-use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, ReplyCode, Report, Status};
+use bounce_core::{
+    Command, Draft, Kind, Mail, Provider, ProviderMatcher, ReplyCode, Report, Status,
+};
 use notice::{ErrorLine, Line, Notice, Severity, PERMANENT, TRANSCRIPT, TRANSIENT};
 
 /// Subjects sendmail gives its notices: the usual returned-mail and
 /// postmaster copies (`... see transcript for details`), and the delay
 /// warning (`Warning: could not send message for past 4 hours`).
-const SUBJECT_PREFIXES: &[&str] = &["Returned mail:", "Postmaster notify:", "Postmaster warning:", "Warning:"];
+const SUBJECT_PREFIXES: &[&str] = &[
+    "Returned mail:",
+    "Postmaster notify:",
+    "Postmaster warning:",
+    "Warning:",
+];
 const SUBJECT_SUFFIX: &str = "see transcript for details";
 
 /// Separators after which sendmail appends the returned message inline (in
@@ -72,11 +79,17 @@ pub fn is_sendmail(mail: &Mail<'_>) -> bool {
         return false;
     }
     let body = mail.body();
-    if ![TRANSCRIPT, PERMANENT, TRANSIENT].iter().any(|m| body.contains(m)) {
+    if ![TRANSCRIPT, PERMANENT, TRANSIENT]
+        .iter()
+        .any(|m| body.contains(m))
+    {
         return false;
     }
-    let v5 = body.lines().filter_map(notice::separator).any(|t| V5_TITLES.iter().any(|v| t.starts_with(v)));
-    !(v5 && !body.contains("The original message was received at"))
+    let v5 = body
+        .lines()
+        .filter_map(notice::separator)
+        .any(|t| V5_TITLES.iter().any(|v| t.starts_with(v)));
+    !v5 || body.contains("The original message was received at")
 }
 
 /// Decodes a sendmail 8 bounce: one draft per recipient of its
@@ -101,7 +114,10 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     }
     let replies = notice.replies();
     let single = bases.len() == 1;
-    let recipients = bases.into_iter().map(|b| merge(b, &notice, &replies, single, structured)).collect();
+    let recipients = bases
+        .into_iter()
+        .map(|b| merge(b, &notice, &replies, single, structured))
+        .collect();
     let mut report = Report::new(recipients);
     if mail.original_headers().is_none() {
         report.original = inline_original.map(|o| o.trim_start_matches('\n').to_owned());
@@ -139,7 +155,8 @@ fn split_inline_dsn(text: &str) -> (&str, Option<&str>) {
         let t = line.trim_end();
         let is_field = t.is_empty()
             || t.starts_with([' ', '\t'])
-            || t.split_once(':').is_some_and(|(n, _)| !n.is_empty() && !n.contains(' '));
+            || t.split_once(':')
+                .is_some_and(|(n, _)| !n.is_empty() && !n.contains(' '));
         if !is_field {
             start = None;
         }
@@ -156,7 +173,8 @@ fn from_dsn(dsn: &str) -> Vec<Draft> {
     let mut arrival = String::new();
     let mut out = Vec::new();
     for g in text::field_groups(dsn) {
-        let Some(rcpt) = field(&g, "Final-Recipient").or_else(|| field(&g, "Original-Recipient")) else {
+        let Some(rcpt) = field(&g, "Final-Recipient").or_else(|| field(&g, "Original-Recipient"))
+        else {
             if let Some(r) = field(&g, "Reporting-MTA") {
                 lhost = host_value(r).to_owned();
             }
@@ -166,7 +184,13 @@ fn from_dsn(dsn: &str) -> Vec<Draft> {
             continue;
         };
         let mut d = Draft::new(text::clean_address(rcpt));
-        for alias in [field(&g, "X-Actual-Recipient"), field(&g, "Original-Recipient")].into_iter().flatten() {
+        for alias in [
+            field(&g, "X-Actual-Recipient"),
+            field(&g, "Original-Recipient"),
+        ]
+        .into_iter()
+        .flatten()
+        {
             let a = text::clean_address(alias);
             if !a.is_empty() && !a.eq_ignore_ascii_case(&d.recipient) {
                 d.alias = a;
@@ -187,7 +211,11 @@ fn from_dsn(dsn: &str) -> Vec<Draft> {
 
 fn read_group(d: &mut Draft, g: &[Field<'_>]) {
     if let Some(a) = field(g, "Action") {
-        d.action = a.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        d.action = a
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
     }
     d.status = field(g, "Status").and_then(Status::find);
     if let Some(r) = field(g, "Remote-MTA") {
@@ -213,7 +241,10 @@ fn read_group(d: &mut Draft, g: &[Field<'_>]) {
 /// `dns; mx.example.jp` → `mx.example.jp`.
 fn host_value(v: &str) -> &str {
     let v = v.split_once(';').map_or(v, |(_, rest)| rest).trim();
-    v.split([' ', '[']).next().unwrap_or("").trim_end_matches('.')
+    v.split([' ', '['])
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('.')
 }
 
 /// Without a delivery-status part: one draft per listed address. A program
@@ -229,7 +260,10 @@ fn from_lists(notice: &Notice<'_>) -> Vec<Draft> {
             continue;
         };
         let mut d = Draft::new(text::clean_address(address));
-        if out.iter().any(|o| o.recipient.eq_ignore_ascii_case(&d.recipient)) {
+        if out
+            .iter()
+            .any(|o| o.recipient.eq_ignore_ascii_case(&d.recipient))
+        {
             continue;
         }
         if address != l.address {
@@ -252,24 +286,36 @@ fn from_lists(notice: &Notice<'_>) -> Vec<Draft> {
 /// diagnostic when the bounce is about one recipient; the status code the
 /// text names when it says more than the Status field; and the command and
 /// the host of the SMTP exchange that failed.
-fn merge(mut d: Draft, notice: &Notice<'_>, replies: &[&str], single: bool, structured: bool) -> Draft {
+fn merge(
+    mut d: Draft,
+    notice: &Notice<'_>,
+    replies: &[&str],
+    single: bool,
+    structured: bool,
+) -> Draft {
     let (recipient, alias) = (d.recipient.clone(), d.alias.clone());
     let names = |e: &ErrorLine<'_>| e.names(&recipient) || e.names(&alias);
     // Without a delivery-status part the transcript is all there is, so its
     // SMTP sessions count as well as sendmail's own lines before them.
-    let scope = if structured { &notice.transcript[..notice.session_start()] } else { &notice.transcript[..] };
+    let scope = if structured {
+        &notice.transcript[..notice.session_start()]
+    } else {
+        &notice.transcript[..]
+    };
     let errors = || {
         scope.iter().rev().filter_map(|l| match l {
             Line::Error(e) => Some(e),
             _ => None,
         })
     };
-    let another = errors()
-        .find(|e| names(e))
-        .or_else(|| errors().find(|e| e.code.is_some() && e.status.is_some() && (e.who.is_empty() || names(e))));
+    let another = errors().find(|e| names(e)).or_else(|| {
+        errors().find(|e| e.code.is_some() && e.status.is_some() && (e.who.is_empty() || names(e)))
+    });
 
     if !d.recipient.contains('@') || d.recipient.starts_with('@') {
-        let from_text = another.and_then(|e| local_address(e.line)).or_else(|| local_address(&d.diagnosis));
+        let from_text = another
+            .and_then(|e| local_address(e.line))
+            .or_else(|| local_address(&d.diagnosis));
         let listed = match notice.listed.as_slice() {
             [only] if only.address.contains('@') => Some(only.address),
             _ => None,
@@ -292,7 +338,10 @@ fn merge(mut d: Draft, notice: &Notice<'_>, replies: &[&str], single: bool, stru
         } else if let Some(reason) = notice
             .listed
             .iter()
-            .find(|l| l.address.eq_ignore_ascii_case(&d.recipient) && !l.reason.bytes().all(|b| b.is_ascii_digit()))
+            .find(|l| {
+                l.address.eq_ignore_ascii_case(&d.recipient)
+                    && !l.reason.bytes().all(|b| b.is_ascii_digit())
+            })
             .map(|l| l.reason)
         {
             d.diagnosis = reason.to_owned();
@@ -342,12 +391,15 @@ fn whole_reply(t: &[Line<'_>], first: &str) -> Option<String> {
     if first.is_empty() {
         return None;
     }
-    let start = t.iter().position(|l| matches!(l, Line::Received(r) if squeeze_lower(r) == first))?;
+    let start = t
+        .iter()
+        .position(|l| matches!(l, Line::Received(r) if squeeze_lower(r) == first))?;
     let mut lines = Vec::new();
     for l in &t[start..] {
         let Line::Received(r) = l else { break };
         lines.push(*r);
-        let continued = r.as_bytes().get(3) == Some(&b'-') && r.as_bytes()[..3].iter().all(u8::is_ascii_digit);
+        let continued =
+            r.as_bytes().get(3) == Some(&b'-') && r.as_bytes()[..3].iter().all(u8::is_ascii_digit);
         if !continued {
             break;
         }
@@ -404,7 +456,10 @@ fn reply_for(text: &str, status: Option<Status>) -> Option<ReplyCode> {
 /// reply of the remote host.
 fn anchor(notice: &Notice<'_>, d: &Draft, names: &dyn Fn(&ErrorLine<'_>) -> bool) -> Option<usize> {
     let t = &notice.transcript;
-    if let Some(i) = t.iter().rposition(|l| matches!(l, Line::Error(e) if names(e))) {
+    if let Some(i) = t
+        .iter()
+        .rposition(|l| matches!(l, Line::Error(e) if names(e)))
+    {
         return Some(i);
     }
     let dsn = squeeze_lower(&d.diagnosis);
@@ -453,11 +508,15 @@ fn exchange<'a>(t: &[Line<'a>], i: usize) -> (Option<&'a str>, Option<Command>) 
 }
 
 fn squeeze_lower(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase()
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase()
 }
 
 fn starts_with_ci(text: &str, prefix: &str) -> bool {
-    text.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+    text.get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
 }
 
 #[cfg(test)]
@@ -471,16 +530,28 @@ mod tests {
         assert_eq!(prefer(s("4.4.7"), s("4.0.0")), s("4.4.7"));
         assert_eq!(prefer(None, s("5.0.0")), s("5.0.0"));
         assert_eq!(prefer(s("5.1.6"), None), s("5.1.6"));
-        assert_eq!(text_status("503 5.0.0 Need RCPT 550 5.1.1 unknown"), s("5.1.1"));
+        assert_eq!(
+            text_status("503 5.0.0 Need RCPT 550 5.1.1 unknown"),
+            s("5.1.1")
+        );
     }
 
     #[test]
     fn reply_agrees_with_status() {
         let text = "554 mx.example.jp not accepting connections 421 4.7.0 too many errors";
-        assert_eq!(reply_for(text, Status::parse("4.7.0")).map(ReplyCode::get), Some(421));
-        assert_eq!(reply_for(text, Status::parse("5.5.0")).map(ReplyCode::get), Some(554));
+        assert_eq!(
+            reply_for(text, Status::parse("4.7.0")).map(ReplyCode::get),
+            Some(421)
+        );
+        assert_eq!(
+            reply_for(text, Status::parse("5.5.0")).map(ReplyCode::get),
+            Some(554)
+        );
         assert_eq!(reply_for(text, None).map(ReplyCode::get), Some(554));
-        assert_eq!(reply_for("450 busy 551 not our user", Status::parse("5.1.6")).map(ReplyCode::get), Some(551));
+        assert_eq!(
+            reply_for("450 busy 551 not our user", Status::parse("5.1.6")).map(ReplyCode::get),
+            Some(551)
+        );
         assert_eq!(reply_for("no code here", None), None);
     }
 
@@ -491,17 +562,29 @@ mod tests {
              ... while talking to mx2.example.jp.:\n>>> RCPT To:<a@example.jp>\n<<< 550 5.1.1 unknown\n\
              550 5.1.1 <a@example.jp>... User unknown\n>>> DATA\n<<< 503 need RCPT\n",
         );
-        assert_eq!(exchange(&n.transcript, 1), (Some("mx1.example.jp"), Some(Command::Connect)));
-        assert_eq!(exchange(&n.transcript, 5), (Some("mx2.example.jp"), Some(Command::Rcpt)));
-        assert_eq!(exchange(&n.transcript, 7), (Some("mx2.example.jp"), Some(Command::Data)));
+        assert_eq!(
+            exchange(&n.transcript, 1),
+            (Some("mx1.example.jp"), Some(Command::Connect))
+        );
+        assert_eq!(
+            exchange(&n.transcript, 5),
+            (Some("mx2.example.jp"), Some(Command::Rcpt))
+        );
+        assert_eq!(
+            exchange(&n.transcript, 7),
+            (Some("mx2.example.jp"), Some(Command::Data))
+        );
     }
 
     #[test]
     fn originals_and_inline_dsn() {
-        let (notice, original) = split_original("text\n   ----- Original message follows -----\nFrom: a@example.jp\n");
+        let (notice, original) =
+            split_original("text\n   ----- Original message follows -----\nFrom: a@example.jp\n");
         assert_eq!(notice, "text\n");
         assert_eq!(original, Some("From: a@example.jp\n"));
-        let (before, dsn) = split_inline_dsn("x\n\nReporting-MTA: dns; a.example.jp\n\nFinal-Recipient: rfc822; b@example.jp\n");
+        let (before, dsn) = split_inline_dsn(
+            "x\n\nReporting-MTA: dns; a.example.jp\n\nFinal-Recipient: rfc822; b@example.jp\n",
+        );
         assert_eq!(before, "x\n\n");
         assert!(dsn.unwrap().starts_with("Reporting-MTA"));
     }

@@ -148,14 +148,22 @@ impl<'a> Notice<'a> {
             }
             return;
         }
-        self.listed.push(Listed { address: unbracket(t), reason: "", expanded_from: "", severity });
+        self.listed.push(Listed {
+            address: unbracket(t),
+            reason: "",
+            expanded_from: "",
+            severity,
+        });
     }
 
     /// The index of the first `... while talking to` line, or the length of
     /// the transcript when there is none. Lines before it are sendmail's own
     /// account of the delivery; after it, of the SMTP session.
     pub fn session_start(&self) -> usize {
-        self.transcript.iter().position(|l| matches!(l, Line::Talking(_))).unwrap_or(self.transcript.len())
+        self.transcript
+            .iter()
+            .position(|l| matches!(l, Line::Talking(_)))
+            .unwrap_or(self.transcript.len())
     }
 
     /// The remote host's replies (`<<<` lines), each once, in order.
@@ -176,7 +184,10 @@ impl<'a> Line<'a> {
     /// Classifies one non-blank transcript line.
     pub fn parse(line: &'a str) -> Line<'a> {
         let t = line.trim();
-        if let Some(rest) = t.strip_prefix("... while talking to ").or_else(|| t.strip_prefix("...while talking to ")) {
+        if let Some(rest) = t
+            .strip_prefix("... while talking to ")
+            .or_else(|| t.strip_prefix("...while talking to "))
+        {
             let host = rest.trim().trim_end_matches(':').trim_end_matches('.');
             return Line::Talking(host.trim_start_matches('[').trim_end_matches(']'));
         }
@@ -213,15 +224,26 @@ impl<'a> ErrorLine<'a> {
             }
         }
         let who = match rest.find("...") {
-            Some(dots) if rest[dots + 3..].is_empty() || rest[dots + 3..].starts_with([' ', '\t']) => {
+            Some(dots)
+                if rest[dots + 3..].is_empty() || rest[dots + 3..].starts_with([' ', '\t']) =>
+            {
                 let w = rest[..dots].trim();
                 let w = unbracket(w);
                 // `421 example.org (smtp)... Deferred` names a host, not an address.
-                if w.is_empty() || w.contains(' ') && !w.starts_with(['|', '"']) { "" } else { w.trim_matches('"') }
+                if w.is_empty() || w.contains(' ') && !w.starts_with(['|', '"']) {
+                    ""
+                } else {
+                    w.trim_matches('"')
+                }
             }
             _ => "",
         };
-        (code.is_some() || !who.is_empty()).then_some(ErrorLine { code, status, who, line })
+        (code.is_some() || !who.is_empty()).then_some(ErrorLine {
+            code,
+            status,
+            who,
+            line,
+        })
     }
 
     /// Whether the line is about `address` (ASCII case-insensitive).
@@ -232,7 +254,8 @@ impl<'a> ErrorLine<'a> {
 
 fn strip_prefix_ci<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
     let head = text.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
 }
 
 /// `<user@example.jp>` → `user@example.jp`.
@@ -273,7 +296,10 @@ Message could not be delivered for 5 days
         let n = Notice::parse(TEXT);
         assert_eq!(n.listed.len(), 2);
         assert_eq!(n.listed[0].address, "user@example.jp");
-        assert_eq!(n.listed[0].reason, "550 5.1.1 <user@example.jp>... User unknown");
+        assert_eq!(
+            n.listed[0].reason,
+            "550 5.1.1 <user@example.jp>... User unknown"
+        );
         assert_eq!(n.listed[0].expanded_from, "alias@example.org");
         assert_eq!(n.listed[1].address, "\"|/usr/bin/procmail\"");
         assert_eq!(n.transcript[0], Line::Talking("mx.example.jp"));
@@ -295,16 +321,28 @@ Message could not be delivered for 5 days
             Line::Error(e) => assert_eq!(e.who, ""),
             other => panic!("{other:?}"),
         }
-        assert_eq!(n.transcript[6], Line::Text("Message could not be delivered for 5 days"));
+        assert_eq!(
+            n.transcript[6],
+            Line::Text("Message could not be delivered for 5 days")
+        );
         assert_eq!(n.replies(), ["550 5.1.1 <user@example.jp>... User unknown"]);
     }
 
     #[test]
     fn odd_lines() {
-        assert_eq!(separator("   ----- Unsent message follows -----"), Some("Unsent message follows"));
+        assert_eq!(
+            separator("   ----- Unsent message follows -----"),
+            Some("Unsent message follows")
+        );
         assert_eq!(separator("-----"), None);
-        assert_eq!(Line::parse("... while talking to [192.0.2.9]:"), Line::Talking("192.0.2.9"));
-        assert!(matches!(Line::parse("DBI connect('x',...) failed: FATAL"), Line::Text(_)));
+        assert_eq!(
+            Line::parse("... while talking to [192.0.2.9]:"),
+            Line::Talking("192.0.2.9")
+        );
+        assert!(matches!(
+            Line::parse("DBI connect('x',...) failed: FATAL"),
+            Line::Text(_)
+        ));
         match Line::parse("421 example.org (smtp)... Deferred: Connection timed out") {
             Line::Error(e) => assert_eq!((e.code.map(|c| c.get()), e.who), (Some(421), "")),
             other => panic!("{other:?}"),

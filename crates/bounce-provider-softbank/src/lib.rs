@@ -40,7 +40,9 @@ fn within(host: &str, domains: &[&str]) -> bool {
 /// Whether a recipient (or the address it was forwarded to) is a SoftBank
 /// phone.
 fn is_phone(d: &Draft) -> bool {
-    [&d.recipient, &d.alias].iter().any(|a| a.contains('@') && within(&domain_of(a), PHONES))
+    [&d.recipient, &d.alias]
+        .iter()
+        .any(|a| a.contains('@') && within(&domain_of(a), PHONES))
 }
 
 struct Softbank;
@@ -50,11 +52,16 @@ impl ProviderMatcher for Softbank {
         let report = bounce_provider_sendmail::decode(mail)?;
         // SoftBank's own sendmail reported it...
         let reporter = within(&domain_of(mail.from_address()), HOSTS)
-            || mail.message_id().is_some_and(|id| within(&domain_of(id), HOSTS))
+            || mail
+                .message_id()
+                .is_some_and(|id| within(&domain_of(id), HOSTS))
             || report.recipients.iter().any(|d| within(&d.lhost, HOSTS));
         // ...or a sendmail was handing the message (often forwarded) to a
         // SoftBank phone and SoftBank's mail exchanger refused it.
-        let hop = report.recipients.iter().any(|d| within(&d.rhost, HOSTS) && is_phone(d));
+        let hop = report
+            .recipients
+            .iter()
+            .any(|d| within(&d.rhost, HOSTS) && is_phone(d));
         (reporter || hop).then_some(report)
     }
 
@@ -62,7 +69,9 @@ impl ProviderMatcher for Softbank {
         // SoftBank's exchangers accept every RCPT and refuse an address
         // that is no phone's with this reply to DATA.
         let diagnosis = draft.diagnosis.to_ascii_lowercase();
-        diagnosis.contains("invalid recipient").then_some((Reason::UserUnknown, "softbank:invalid-recipient"))
+        diagnosis
+            .contains("invalid recipient")
+            .then_some((Reason::UserUnknown, "softbank:invalid-recipient"))
     }
 }
 
@@ -100,7 +109,10 @@ mod tests {
     fn invalid_recipient_is_an_unknown_phone() {
         let mut d = Draft::new("090@jp-k.ne.jp");
         d.diagnosis = "550 Invalid recipient: <090@jp-k.ne.jp>".into();
-        assert_eq!(Softbank.refine(&d), Some((Reason::UserUnknown, "softbank:invalid-recipient")));
+        assert_eq!(
+            Softbank.refine(&d),
+            Some((Reason::UserUnknown, "softbank:invalid-recipient"))
+        );
         d.diagnosis = "421".into();
         assert_eq!(Softbank.refine(&d), None);
     }

@@ -12,8 +12,12 @@ struct SurfControl;
 impl ProviderMatcher for SurfControl {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let by_mailer = mail.header("X-Mailer").is_some_and(|v| v.contains(MAILER));
-        let sef = mail.headers().any(|(n, _)| n.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("X-SEF-")));
-        if !by_mailer && !sef {
+        // Every message the filter passes gets X-SEF-* headers; X-SEF-NDR-* marks its own reports.
+        let ndr = mail.headers().any(|(n, _)| {
+            n.get(..10)
+                .is_some_and(|p| p.eq_ignore_ascii_case("X-SEF-NDR-"))
+        });
+        if !by_mailer && !ndr {
             return None;
         }
         let body = mail.body();
@@ -21,7 +25,10 @@ impl ProviderMatcher for SurfControl {
         let mut drafts = recipients(transcript);
         let dsn = mail.dsn().map(rfc3464::recipients).unwrap_or_default();
         for group in dsn {
-            match drafts.iter_mut().find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient)) {
+            match drafts
+                .iter_mut()
+                .find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient))
+            {
                 Some(d) => {
                     d.status = d.status.or(group.status);
                     if d.diagnosis.is_empty() {
@@ -56,7 +63,10 @@ fn recipients(transcript: &str) -> Vec<Draft> {
             }
         } else if let Some((addr, host, reply)) = transcript_line(line) {
             let addr = text::clean_address(addr);
-            let pos = match out.iter().position(|d| d.recipient.eq_ignore_ascii_case(&addr)) {
+            let pos = match out
+                .iter()
+                .position(|d| d.recipient.eq_ignore_ascii_case(&addr))
+            {
                 Some(p) => p,
                 None => {
                     let mut d = Draft::new(addr);

@@ -14,7 +14,9 @@ impl ProviderMatcher for TrendMicro {
         let from = mail.from_text();
         let subject = mail.subject().trim();
         let named = NAMES.iter().any(|n| from.contains(n));
-        let japanese = SUBJECTS_JA.iter().any(|s| subject.starts_with(s.trim_end_matches('。')));
+        let japanese = SUBJECTS_JA
+            .iter()
+            .any(|s| subject.starts_with(s.trim_end_matches('。')));
         let english = subject.eq_ignore_ascii_case(SUBJECT_EN);
         if !named && !japanese && !english {
             return None;
@@ -32,7 +34,9 @@ fn transcript(body: &str, strict: bool) -> Vec<Draft> {
     let mut command: Option<Command> = None;
     for line in body.lines() {
         let line = line.trim();
-        let Some(at) = line.find("<<<").or_else(|| line.find(">>>")) else { continue };
+        let Some(at) = line.find("<<<").or_else(|| line.find(">>>")) else {
+            continue;
+        };
         if strict && !(line.starts_with("Sent <<<") || line.starts_with("Received >>>")) {
             continue;
         }

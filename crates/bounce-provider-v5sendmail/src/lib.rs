@@ -1,11 +1,16 @@
 #![doc = include_str!("../README.md")]
 
 use bounce_core::text;
-use bounce_core::{Command, Draft, Kind, Mail, Original, Provider, ProviderMatcher, ReplyCode, Report};
+use bounce_core::{
+    Command, Draft, Kind, Mail, Original, Provider, ProviderMatcher, ReplyCode, Report,
+};
 
 const TRANSCRIPT: &str = "----- Transcript of session follows -----";
 /// Separators that end the notice; the returned message follows them.
-const ENDINGS: &[&str] = &["----- Unsent message follows -----", "----- No message was collected -----"];
+const ENDINGS: &[&str] = &[
+    "----- Unsent message follows -----",
+    "----- No message was collected -----",
+];
 /// The separator before a list of the addresses the message was for.
 const RECIPIENTS: &str = "----- Recipients of this delivery -----";
 
@@ -41,7 +46,11 @@ fn failed(line: &str) -> Option<Failed<'_>> {
     let code = ReplyCode::parse(code);
     let rest = rest.trim_start().strip_prefix('<')?;
     let (address, after) = rest.split_once(">...")?;
-    (address.contains('@') && !address.contains(' ')).then(|| Failed { code, address, text: after.trim() })
+    (address.contains('@') && !address.contains(' ')).then(|| Failed {
+        code,
+        address,
+        text: after.trim(),
+    })
 }
 
 /// `421 example.org (smtp)... Deferred: ...`: an error of the whole delivery.
@@ -64,10 +73,15 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
         return None;
     }
     let start = body.find(TRANSCRIPT)? + TRANSCRIPT.len();
-    let end = ENDINGS.iter().filter_map(|e| body[start..].find(e).map(|p| (start + p, e.len()))).min();
+    let end = ENDINGS
+        .iter()
+        .filter_map(|e| body[start..].find(e).map(|p| (start + p, e.len())))
+        .min();
     let (end, marker_len) = end?;
     let notice = &body[start..end];
-    let original = body[end + marker_len..].trim_start_matches([' ', '\t']).trim_start_matches('\n');
+    let original = body[end + marker_len..]
+        .trim_start_matches([' ', '\t'])
+        .trim_start_matches('\n');
 
     let mut drafts: Vec<Draft> = Vec::new();
     let mut command: Option<Command> = None;
@@ -114,7 +128,11 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
         // Nothing names the recipient: the listed addresses, else the To:
         // of the returned message.
         let to = Original::from_headers(original).to;
-        let candidates: Vec<String> = if listed.is_empty() { vec![to] } else { listed.iter().map(|a| a.to_string()).collect() };
+        let candidates: Vec<String> = if listed.is_empty() {
+            vec![to]
+        } else {
+            listed.iter().map(|a| a.to_string()).collect()
+        };
         for a in candidates.iter().filter(|a| a.contains('@')) {
             let mut d = Draft::new(text::clean_address(a));
             d.command = command;
@@ -151,10 +169,17 @@ mod tests {
     #[test]
     fn lines() {
         let f = failed("554 <user@example.jp>... 550 Host unknown").unwrap();
-        assert_eq!((f.code.map(ReplyCode::get), f.address, f.text), (Some(554), "user@example.jp", "550 Host unknown"));
+        assert_eq!(
+            (f.code.map(ReplyCode::get), f.address, f.text),
+            (Some(554), "user@example.jp", "550 Host unknown")
+        );
         assert!(failed("550 example.jp (smtp)... 550 Host unknown").is_none());
-        let (code, text) = general("421 example.jp (smtp)... Deferred: Connection timed out").unwrap();
-        assert_eq!((code.map(ReplyCode::get), text), (Some(421), "Deferred: Connection timed out"));
+        let (code, text) =
+            general("421 example.jp (smtp)... Deferred: Connection timed out").unwrap();
+        assert_eq!(
+            (code.map(ReplyCode::get), text),
+            (Some(421), "Deferred: Connection timed out")
+        );
         assert!(general("Nothing here").is_none());
     }
 }

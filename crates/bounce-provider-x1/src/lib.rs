@@ -24,7 +24,9 @@ impl ProviderMatcher for X1 {
                 }
                 break;
             }
-            let Some((addr, reason)) = address_and_reason(line) else { break };
+            let Some((addr, reason)) = address_and_reason(line) else {
+                break;
+            };
             let mut d = Draft::new(text::clean_address(addr));
             d.action = "failed".to_owned();
             d.diagnosis = reason.to_owned();
@@ -60,8 +62,14 @@ mod tests {
 
     #[test]
     fn recipient_lines() {
-        assert_eq!(address_and_reason("a@example.jp [User unknown]"), Some(("a@example.jp", "User unknown")));
-        assert_eq!(address_and_reason("<a@example.jp>   [Mailbox full]"), Some(("a@example.jp", "Mailbox full")));
+        assert_eq!(
+            address_and_reason("a@example.jp [User unknown]"),
+            Some(("a@example.jp", "User unknown"))
+        );
+        assert_eq!(
+            address_and_reason("<a@example.jp>   [Mailbox full]"),
+            Some(("a@example.jp", "Mailbox full"))
+        );
         assert_eq!(address_and_reason("Received: from x [192.0.2.1]"), None);
         assert_eq!(address_and_reason("a@example.jp User unknown"), None);
     }

@@ -72,7 +72,8 @@ mod tests {
 
     #[test]
     fn paragraphs() {
-        let r = recipients("\n<a@example.com>:\nfirst line\nsecond line\n\n<b@example.com>:\nother\n");
+        let r =
+            recipients("\n<a@example.com>:\nfirst line\nsecond line\n\n<b@example.com>:\nother\n");
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].diagnosis, "first line second line");
         assert_eq!(r[1].diagnosis, "other");

@@ -9,8 +9,9 @@ use std::sync::LazyLock;
 const START: &str = "This is an automatically generated Delivery Status Notification.";
 
 /// `SMTP:RCPT host 192.0.2.8: 553 5.3.0 ...`.
-static SMTP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^SMTP:([A-Za-z]{4})\b(?:\s+host\s+([^\s:]+):)?").expect("valid regex"));
+static SMTP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^SMTP:([A-Za-z]{4})\b(?:\s+host\s+([^\s:]+):)?").expect("valid regex")
+});
 
 struct X3;
 
@@ -23,7 +24,11 @@ impl ProviderMatcher for X3 {
         let mut permanent = false;
         for line in text_part.lines() {
             let line = line.trim();
-            if let Some(addr) = line.strip_prefix("* ").map(str::trim).filter(|a| text::is_address(a)) {
+            if let Some(addr) = line
+                .strip_prefix("* ")
+                .map(str::trim)
+                .filter(|a| text::is_address(a))
+            {
                 let mut d = Draft::new(text::clean_address(addr));
                 d.action = "failed".to_owned();
                 drafts.push(d);
@@ -42,7 +47,9 @@ impl ProviderMatcher for X3 {
         }
         let groups = mail.dsn().map(rfc3464::recipients).unwrap_or_default();
         for d in &mut drafts {
-            let group = groups.iter().find(|g| g.recipient.eq_ignore_ascii_case(&d.recipient));
+            let group = groups
+                .iter()
+                .find(|g| g.recipient.eq_ignore_ascii_case(&d.recipient));
             d.command = detail.command;
             d.rhost.clone_from(&detail.rhost);
             d.diagnosis.clone_from(&detail.diagnosis);
@@ -81,7 +88,9 @@ mod tests {
 
     #[test]
     fn smtp_detail() {
-        let c = SMTP.captures("SMTP:RCPT host 192.0.2.8: 553 5.3.0 <a@example.com>... No such user here").unwrap();
+        let c = SMTP
+            .captures("SMTP:RCPT host 192.0.2.8: 553 5.3.0 <a@example.com>... No such user here")
+            .unwrap();
         assert_eq!(&c[1], "RCPT");
         assert_eq!(&c[2], "192.0.2.8");
         assert!(SMTP.captures("Routing: Could not find a gateway").is_none());

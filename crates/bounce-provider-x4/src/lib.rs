@@ -72,7 +72,8 @@ mod tests {
 
     #[test]
     fn paragraphs() {
-        let r = recipients("is a permanent error.\n\n<a@example.com>:\nRemote host said: 550 no\n\n");
+        let r =
+            recipients("is a permanent error.\n\n<a@example.com>:\nRemote host said: 550 no\n\n");
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].diagnosis, "Remote host said: 550 no");
     }

@@ -14,13 +14,20 @@ struct X5;
 impl ProviderMatcher for X5 {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let to = mail.to_address();
-        if !to.split('@').next().is_some_and(|local| local.eq_ignore_ascii_case(TO)) {
+        if !to
+            .split('@')
+            .next()
+            .is_some_and(|local| local.eq_ignore_ascii_case(TO))
+        {
             return None;
         }
         let from = mail.from_text();
         let daemon = from.contains(ENCODED_NAME)
             || from.contains("Mail Delivery Subsystem")
-            || mail.from_address().to_ascii_lowercase().starts_with("mailer-daemon@");
+            || mail
+                .from_address()
+                .to_ascii_lowercase()
+                .starts_with("mailer-daemon@");
         if !daemon {
             return None;
         }
@@ -34,7 +41,9 @@ impl ProviderMatcher for X5 {
 
 /// Addresses listed under the error line of the notification's text.
 fn listed(body: &str) -> Vec<Draft> {
-    let Some(list) = text::after_line_with(body, ERRORS) else { return Vec::new() };
+    let Some(list) = text::after_line_with(body, ERRORS) else {
+        return Vec::new();
+    };
     let mut out: Vec<Draft> = Vec::new();
     for line in list.lines() {
         let line = line.trim();
@@ -76,6 +85,9 @@ mod tests {
         let r = listed(body);
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].recipient, "a@example.org");
-        assert!(listed("----- The following addresses had permanent delivery errors -----\n\n").is_empty());
+        assert!(
+            listed("----- The following addresses had permanent delivery errors -----\n\n")
+                .is_empty()
+        );
     }
 }

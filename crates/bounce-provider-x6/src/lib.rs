@@ -16,8 +16,10 @@ static REJECTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^SMTP Server <([^>]*)> rejected recipient <([^>]+)> \(Error following (\w+) command\)\.?\s*(.*)$").expect("valid regex")
 });
 /// `SMTP Server <host> refused to accept your message (DATA), ...`.
-static REFUSED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"SMTP Server <([^>]*)> refused to accept your message \((\w+)\)").expect("valid regex"));
+static REFUSED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"SMTP Server <([^>]*)> refused to accept your message \((\w+)\)")
+        .expect("valid regex")
+});
 
 struct X6;
 
@@ -36,7 +38,11 @@ impl ProviderMatcher for X6 {
                 d.diagnosis = bracketed(&c[4]).to_owned();
                 drafts.push(d);
             } else if let Some(c) = RETURNED.captures(line) {
-                let action = if &c[1] == "temporary" { "delayed" } else { "failed" };
+                let action = if &c[1] == "temporary" {
+                    "delayed"
+                } else {
+                    "failed"
+                };
                 let reason = &c[3];
                 let refused = REFUSED.captures(reason);
                 for addr in text::addresses(&c[2]) {
@@ -86,7 +92,10 @@ mod tests {
         let c = REJECTED
             .captures("SMTP Server <mx.example.org> rejected recipient <a@example.org> (Error following RCPT command). It responded as follows: [550 5.1.1 User unknown]")
             .unwrap();
-        assert_eq!((&c[1], &c[2], &c[3]), ("mx.example.org", "a@example.org", "RCPT"));
+        assert_eq!(
+            (&c[1], &c[2], &c[3]),
+            ("mx.example.org", "a@example.org", "RCPT")
+        );
         assert_eq!(bracketed(&c[4]), "550 5.1.1 User unknown");
         let c = RETURNED
             .captures("The following recipients returned permanent errors: a@example.org, b@example.org. Reason: SMTP Server <192.0.2.1> refused to accept your message (DATA), with the following error message: [554 5.4.6 loop]")
