@@ -216,7 +216,7 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for piece in pieces(text) {
-        if !line.is_empty() && width(line.trim_end()) + width(piece.trim_end()) > max {
+        if !line.is_empty() && width(&line) + width(piece.trim_end()) > max {
             lines.push(line.trim_end().to_owned());
             line.clear();
         }

@@ -11,6 +11,10 @@ use crate::smtp::{reconcile, Command, ReplyCode, Status};
 use crate::standard::STANDARD;
 use crate::text;
 
+/// The decoder id (`smtpagent`) of a fact read from pasted text that no
+/// provider or standard decoder recognised.
+pub const PASTED: &str = "text";
+
 /// How much of the body and of the delivery-status part the prefilter reads.
 const PREFILTER_BODY: usize = 16 * 1024;
 const PREFILTER_DSN: usize = 8 * 1024;
@@ -140,13 +144,17 @@ impl<'r> Decoder<'r> {
         }
         let mut draft = Draft::new(text::find_address(text).unwrap_or(""));
         draft.diagnosis = text.to_owned();
-        let report = Report::new(vec![draft]);
-        let mut facts = self.finish(&mail, "text", report, &self.candidates(&mail), "-");
+        // A pasted refusal that names no command is, in the usual case, the
+        // answer to RCPT: the per-recipient step where addresses are judged.
+        if Command::find(text).is_none() && (ReplyCode::find(text).is_some() || Status::find(text).is_some()) {
+            draft.command = Some(Command::Rcpt);
+        }
+        let candidates = self.candidates(&mail);
+        let mut facts = self.finish(&mail, PASTED, Report::new(vec![draft.clone()]), &candidates, "-");
         if facts.is_empty() {
             // No address in the text: still a diagnosis, for nobody in particular.
-            let mut draft = Draft::new("unknown@invalid.");
-            draft.diagnosis = text.to_owned();
-            facts = self.finish(&mail, "text", Report::new(vec![draft]), &self.candidates(&mail), "-");
+            draft.recipient = "unknown@invalid.".to_owned();
+            facts = self.finish(&mail, PASTED, Report::new(vec![draft]), &candidates, "-");
             for f in &mut facts {
                 f.recipient.clear();
                 f.destination.clear();

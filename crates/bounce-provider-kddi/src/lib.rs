@@ -41,12 +41,7 @@ fn classify(diagnosis: &str) -> Option<(Reason, &'static str)> {
 
 /// Whether `host` is one of `suffixes` or a name under one of them.
 fn under(host: &str, suffixes: &[&str]) -> bool {
-    let host = host.trim_end_matches('.');
-    suffixes.iter().any(|s| {
-        host.len() >= s.len()
-            && host[host.len() - s.len()..].eq_ignore_ascii_case(s)
-            && (host.len() == s.len() || host.as_bytes()[host.len() - s.len() - 1] == b'.')
-    })
+    bounce_core::rules::host_under_any(host, suffixes)
 }
 
 bounce_core::inventory::submit! {

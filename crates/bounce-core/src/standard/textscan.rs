@@ -6,7 +6,7 @@
 
 use crate::fact::{Draft, Report};
 use crate::mail::Mail;
-use crate::smtp::{ReplyCode, Status};
+use crate::smtp::{Command, ReplyCode, Status};
 use crate::text;
 
 const SENDERS: &[&str] = &[
@@ -69,6 +69,11 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
         }
         let mut d = Draft::new(addr);
         d.diagnosis = window.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Pasted text (no headers) that names no command: an address-level
+        // refusal is, in the usual case, the answer to RCPT.
+        if !mail.has_headers() && Command::find(&d.diagnosis).is_none() {
+            d.command = Some(Command::Rcpt);
+        }
         out.push(d);
     }
     (!out.is_empty()).then(|| Report::new(out))
