@@ -19,6 +19,9 @@ use std::sync::{Arc, Mutex};
 /// Messages per chunk handed to a worker.
 const CHUNK: usize = 64;
 
+/// A chunk of input items and its place in the input order.
+type Chunk = (usize, Vec<Item>);
+
 /// What a batch went through.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -117,7 +120,7 @@ pub fn run<R: Send>(
         std::thread::scope(|scope| -> anyhow::Result<()> {
             // At most `ahead` chunks are read but not yet written.
             let ahead = opts.batch.jobs() * 4;
-            let (chunk_tx, chunk_rx) = sync_channel::<(usize, Vec<Item>)>(ahead);
+            let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(ahead);
             let (done_tx, done_rx) = sync_channel::<(usize, Vec<Done<R>>)>(ahead);
             let (token_tx, token_rx) = sync_channel::<()>(ahead);
             for _ in 0..ahead {
@@ -139,7 +142,7 @@ pub fn run<R: Send>(
                     let _ = chunk_tx.send((seq, chunk));
                 }
             });
-            let chunk_rx: Arc<Mutex<Receiver<(usize, Vec<Item>)>>> = Arc::new(Mutex::new(chunk_rx));
+            let chunk_rx: Arc<Mutex<Receiver<Chunk>>> = Arc::new(Mutex::new(chunk_rx));
             for _ in 0..opts.batch.jobs() {
                 let rx = Arc::clone(&chunk_rx);
                 let tx = done_tx.clone();
@@ -258,7 +261,7 @@ impl Progress {
                 bar.inc(bytes as u64);
                 let n = self.messages.get() + 1;
                 self.messages.set(n);
-                if n % 1024 == 0 {
+                if n.is_multiple_of(1024) {
                     bar.set_message(n.to_string());
                 }
             } else {

@@ -284,6 +284,13 @@ impl<'r> Decoder<'r> {
             (None, t) => t,
         };
         let reply = draft.replycode.or_else(|| ReplyCode::find(&draft.diagnosis));
+        // A report field that contradicts the server's own reply, when the
+        // reply quotes a status of its own that agrees with it, yields to that
+        // status (`Status: 4.5.0` beside `550 5.5.0 Service refused`).
+        let status = match (status, in_text, reply) {
+            (Some(s), Some(t), Some(r)) if s.class() != r.class() && t.class() == r.class() && !t.is_generic() => Some(t),
+            (s, ..) => s,
+        };
         let (reply, status) = reconcile(reply, status);
         let command = draft.command.or_else(|| Command::find(&draft.diagnosis));
         let action = draft.action.to_ascii_lowercase();

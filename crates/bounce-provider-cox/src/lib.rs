@@ -121,11 +121,26 @@ mod tests {
             refine(mx, "550 5.1.0 <a@example.org> sender rejected. Refer to Error Codes section at https://www.cox.com/residential/support/email-error-codes.html for more information. AUP#CDRBL"),
             Some(Reason::Blocked)
         );
-        assert_eq!(refine(mx, "554 5.7.1 ... AUP#IPBL1010"), Some(Reason::Blocked));
-        assert_eq!(refine(mx, "552 5.7.0 ... AUP#URLBL011"), Some(Reason::SpamDetected));
-        assert_eq!(refine("", "421 4.7.0 ... AUP#CXCNCT"), Some(Reason::RateLimited));
-        assert_eq!(refine(mx, "554 5.7.1 ... AUP#CXDNS"), Some(Reason::RequirePtr));
-        assert_eq!(refine(mx, "550 5.1.1 <a@cox.net> recipient rejected"), Some(Reason::UserUnknown));
+        assert_eq!(
+            refine(mx, "554 5.7.1 ... AUP#IPBL1010"),
+            Some(Reason::Blocked)
+        );
+        assert_eq!(
+            refine(mx, "552 5.7.0 ... AUP#URLBL011"),
+            Some(Reason::SpamDetected)
+        );
+        assert_eq!(
+            refine("", "421 4.7.0 ... AUP#CXCNCT"),
+            Some(Reason::RateLimited)
+        );
+        assert_eq!(
+            refine(mx, "554 5.7.1 ... AUP#CXDNS"),
+            Some(Reason::RequirePtr)
+        );
+        assert_eq!(
+            refine(mx, "550 5.1.1 <a@cox.net> recipient rejected"),
+            Some(Reason::UserUnknown)
+        );
     }
 
     #[test]

@@ -7,10 +7,26 @@ const RHOSTS: &[&str] = &["docomo.ne.jp"];
 
 /// Replies of docomo's MX hosts other than "Unknown user", lowercase.
 const WORDINGS: &[(&str, Reason, &str)] = &[
-    ("552 too much mail data", Reason::MailboxFull, "docomo:too-much-mail-data"),
-    ("552 too many recipients", Reason::RateLimited, "docomo:too-many-recipients"),
-    ("503 bad sequence of commands", Reason::SyntaxError, "docomo:bad-sequence"),
-    ("504 command parameter not implemented", Reason::SyntaxError, "docomo:parameter-not-implemented"),
+    (
+        "552 too much mail data",
+        Reason::MailboxFull,
+        "docomo:too-much-mail-data",
+    ),
+    (
+        "552 too many recipients",
+        Reason::RateLimited,
+        "docomo:too-many-recipients",
+    ),
+    (
+        "503 bad sequence of commands",
+        Reason::SyntaxError,
+        "docomo:bad-sequence",
+    ),
+    (
+        "504 command parameter not implemented",
+        Reason::SyntaxError,
+        "docomo:parameter-not-implemented",
+    ),
 ];
 
 struct Docomo;
@@ -87,12 +103,24 @@ mod tests {
     #[test]
     fn unknown_user_by_command_and_status() {
         let text = "550 Unknown user a@docomo.ne.jp";
-        assert_eq!(refine("5.0.0", Some(Command::Rcpt), text), Some(Reason::UserUnknown));
-        assert_eq!(refine("5.0.0", Some(Command::EndOfData), text), Some(Reason::Rejected));
-        assert_eq!(refine("5.2.0", Some(Command::Data), text), Some(Reason::Filtered));
+        assert_eq!(
+            refine("5.0.0", Some(Command::Rcpt), text),
+            Some(Reason::UserUnknown)
+        );
+        assert_eq!(
+            refine("5.0.0", Some(Command::EndOfData), text),
+            Some(Reason::Rejected)
+        );
+        assert_eq!(
+            refine("5.2.0", Some(Command::Data), text),
+            Some(Reason::Filtered)
+        );
         assert_eq!(refine("5.1.1", None, text), Some(Reason::UserUnknown));
         assert_eq!(refine("5.0.0", None, text), None);
-        assert_eq!(refine("5.0.0", Some(Command::Rcpt), "552 Too many recipients"), Some(Reason::RateLimited));
+        assert_eq!(
+            refine("5.0.0", Some(Command::Rcpt), "552 Too many recipients"),
+            Some(Reason::RateLimited)
+        );
         assert_eq!(refine("5.0.0", None, "451 try again"), None);
     }
 }

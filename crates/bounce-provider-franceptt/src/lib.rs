@@ -46,15 +46,51 @@ const CODES: &[(u16, Reason, &str)] = &[
 /// Wordings (French and English halves of the same replies), lowercase, for
 /// replies that come without a code.
 const WORDINGS: &[(&str, Reason, &str)] = &[
-    ("client host blocked for spamming", Reason::Blocked, "franceptt:ip-blocked"),
-    ("ont ete bloques par nos services", Reason::Blocked, "franceptt:blocked-by-our-services"),
-    ("too many connections, slow down", Reason::RateLimited, "franceptt:too-many-connections"),
-    ("trop de connexions", Reason::RateLimited, "franceptt:too-many-connections"),
-    ("le compte du destinataire est bloque", Reason::Suspend, "franceptt:account-blocked"),
-    ("the recipient account is blocked", Reason::Suspend, "franceptt:account-blocked"),
-    ("boite du destinataire pleine", Reason::MailboxFull, "franceptt:overquota"),
-    ("destinataire invalide", Reason::UserUnknown, "franceptt:invalid-recipient"),
-    ("spf/dns de votre nom de domaine", Reason::AuthFailure, "franceptt:spf"),
+    (
+        "client host blocked for spamming",
+        Reason::Blocked,
+        "franceptt:ip-blocked",
+    ),
+    (
+        "ont ete bloques par nos services",
+        Reason::Blocked,
+        "franceptt:blocked-by-our-services",
+    ),
+    (
+        "too many connections, slow down",
+        Reason::RateLimited,
+        "franceptt:too-many-connections",
+    ),
+    (
+        "trop de connexions",
+        Reason::RateLimited,
+        "franceptt:too-many-connections",
+    ),
+    (
+        "le compte du destinataire est bloque",
+        Reason::Suspend,
+        "franceptt:account-blocked",
+    ),
+    (
+        "the recipient account is blocked",
+        Reason::Suspend,
+        "franceptt:account-blocked",
+    ),
+    (
+        "boite du destinataire pleine",
+        Reason::MailboxFull,
+        "franceptt:overquota",
+    ),
+    (
+        "destinataire invalide",
+        Reason::UserUnknown,
+        "franceptt:invalid-recipient",
+    ),
+    (
+        "spf/dns de votre nom de domaine",
+        Reason::AuthFailure,
+        "franceptt:spf",
+    ),
 ];
 
 struct FrancePtt;
@@ -98,7 +134,9 @@ fn error_code(text: &str) -> Option<u16> {
             return None;
         }
         let code = bytes.get(j + 1..j + 4)?;
-        if !code.iter().all(u8::is_ascii_digit) || bytes.get(j + 4).is_some_and(u8::is_ascii_alphanumeric) {
+        if !code.iter().all(u8::is_ascii_digit)
+            || bytes.get(j + 4).is_some_and(u8::is_ascii_alphanumeric)
+        {
             return None;
         }
         std::str::from_utf8(code).ok()?.parse().ok()
@@ -127,15 +165,25 @@ mod tests {
     use super::*;
 
     fn refine(rhost: &str, diagnosis: &str) -> Option<Reason> {
-        let d = Draft { rhost: rhost.into(), diagnosis: diagnosis.into(), ..Draft::default() };
+        let d = Draft {
+            rhost: rhost.into(),
+            diagnosis: diagnosis.into(),
+            ..Draft::default()
+        };
         FrancePtt.refine(&d).map(|r| r.0)
     }
 
     #[test]
     fn codes() {
         assert_eq!(error_code("Invalid recipient. OFR_416 [416]"), Some(416));
-        assert_eq!(error_code("for spamming issues. OFR006_102 Ref http://"), Some(102));
-        assert_eq!(error_code("Client host rejected: #216 lpn LPN000_630"), Some(630));
+        assert_eq!(
+            error_code("for spamming issues. OFR006_102 Ref http://"),
+            Some(102)
+        );
+        assert_eq!(
+            error_code("Client host rejected: #216 lpn LPN000_630"),
+            Some(630)
+        );
         assert_eq!(error_code("Mail rejected. ofr_506 [506]"), Some(506));
         assert_eq!(error_code("LPNAAA_300"), None);
         assert_eq!(error_code("XOFR_416"), None);
@@ -144,8 +192,17 @@ mod tests {
         assert_eq!(refine(orange, "421 4.2.0 Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR005_505 [505]"), Some(Reason::SystemError));
         assert_eq!(refine(orange, "421 mwinf5c77 ME Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR_999 [999]"), Some(Reason::Blocked));
         assert_eq!(refine("smtpz4.laposte.net", "550 5.5.0 Le compte du destinataire est bloque. The recipient account is blocked. LPN007_426"), Some(Reason::Suspend));
-        assert_eq!(refine("", "421 4.2.1 Trop de connexions, veuillez verifier votre configuration."), Some(Reason::RateLimited));
+        assert_eq!(
+            refine(
+                "",
+                "421 4.2.1 Trop de connexions, veuillez verifier votre configuration."
+            ),
+            Some(Reason::RateLimited)
+        );
         assert_eq!(refine(orange, "550 5.7.1 something else entirely"), None);
-        assert_eq!(refine("relay.example.net", "Invalid recipient. OFR_416 [416]"), None);
+        assert_eq!(
+            refine("relay.example.net", "Invalid recipient. OFR_416 [416]"),
+            None
+        );
     }
 }

@@ -82,18 +82,40 @@ mod tests {
     use super::*;
 
     fn refine(rhost: &str, diagnosis: &str) -> Option<Reason> {
-        let d = Draft { rhost: rhost.into(), diagnosis: diagnosis.into(), ..Draft::default() };
+        let d = Draft {
+            rhost: rhost.into(),
+            diagnosis: diagnosis.into(),
+            ..Draft::default()
+        };
         Iua.refine(&d).map(|r| r.0)
     }
 
     #[test]
     fn error_pages() {
-        assert_eq!(error_page("550 Mailbox is frozen. See http://mail.i.ua/err/3/"), Some(3));
+        assert_eq!(
+            error_page("550 Mailbox is frozen. See http://mail.i.ua/err/3/"),
+            Some(3)
+        );
         assert_eq!(error_page("see https://mail.i.ua/err/10/"), Some(10));
         assert_eq!(error_page("see http://mail.i.ua/err/"), None);
-        assert_eq!(refine("mx3.email.ua", "550 Mailbox is frozen. See http://mail.i.ua/err/3/"), Some(Reason::Suspend));
-        assert_eq!(refine("", "550 User not found. See http://mail.i.ua/err/2/"), Some(Reason::UserUnknown));
-        assert_eq!(refine("mx3.email.ua", "550 see http://mail.i.ua/err/42/"), None);
-        assert_eq!(refine("relay.example.net", "see http://mail.i.ua/err/2/"), None);
+        assert_eq!(
+            refine(
+                "mx3.email.ua",
+                "550 Mailbox is frozen. See http://mail.i.ua/err/3/"
+            ),
+            Some(Reason::Suspend)
+        );
+        assert_eq!(
+            refine("", "550 User not found. See http://mail.i.ua/err/2/"),
+            Some(Reason::UserUnknown)
+        );
+        assert_eq!(
+            refine("mx3.email.ua", "550 see http://mail.i.ua/err/42/"),
+            None
+        );
+        assert_eq!(
+            refine("relay.example.net", "see http://mail.i.ua/err/2/"),
+            None
+        );
     }
 }

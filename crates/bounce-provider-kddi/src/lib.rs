@@ -31,7 +31,8 @@ fn classify(diagnosis: &str) -> Option<(Reason, &'static str)> {
         if before.ends_with('>') {
             return Some((Reason::UserUnknown, "kddi:user-unknown"));
         }
-        if before.len() >= 3 && before[before.len() - 3..].bytes().all(|b| b.is_ascii_digit()) {
+        let tail = before.as_bytes();
+        if tail.len() >= 3 && tail[tail.len() - 3..].iter().all(u8::is_ascii_digit) {
             filtered = true;
         }
         from = at + 1;
@@ -75,6 +76,7 @@ mod tests {
             Some((Reason::UserUnknown, "kddi:user-unknown"))
         );
         assert_eq!(classify("552 mailbox full"), None);
+        assert_eq!(classify("Benutzer unbekannt é: User unknown"), None);
         let relay = Draft {
             rhost: "relay.example.net".into(),
             diagnosis: "550 : User unknown".into(),

@@ -5,5 +5,7 @@ use bounce_provider_mailru as _;
 
 #[test]
 fn fixtures() {
-    bounce_testkit::check_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
+    bounce_testkit::check_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+    );
 }

@@ -4,7 +4,13 @@ use bounce_core::{Draft, Kind, Provider, ProviderMatcher, Reason};
 
 /// Spectrum's (Charter's) mail domains: the rule is consulted for their
 /// recipients and for refusals from hosts under them.
-const RHOSTS: &[&str] = &["charter.net", "spectrum.net", "rr.com", "twc.com", "brighthouse.com"];
+const RHOSTS: &[&str] = &[
+    "charter.net",
+    "spectrum.net",
+    "rr.com",
+    "twc.com",
+    "brighthouse.com",
+];
 
 /// The McAfee MX Logic hosts that receive mail for Spectrum's domains.
 const HOSTED_MX: &[&str] = &["mxlogic.net"];
@@ -119,21 +125,40 @@ mod tests {
     use super::*;
 
     fn refine(rhost: &str, diagnosis: &str) -> Option<Reason> {
-        let d = Draft { rhost: rhost.into(), diagnosis: diagnosis.into(), ..Draft::default() };
+        let d = Draft {
+            rhost: rhost.into(),
+            diagnosis: diagnosis.into(),
+            ..Draft::default()
+        };
         Spectrum.refine(&d).map(|r| r.0)
     }
 
     #[test]
     fn codes() {
-        assert_eq!(aup_code("... for more information. AUP#In-1310"), Some(1310));
+        assert_eq!(
+            aup_code("... for more information. AUP#In-1310"),
+            Some(1310)
+        );
         assert_eq!(aup_code("AUP#O-1010"), Some(1010));
         assert_eq!(aup_code("aup#I-1000 and more"), Some(1000));
         assert_eq!(aup_code("AUP#CXBL"), None);
         assert_eq!(aup_code("AUP#I-13100"), None);
-        assert_eq!(refine("", "550 5.1.0 <a@example.org> sender rejected. AUP#In-1310"), Some(Reason::RateLimited));
-        assert_eq!(refine("mx.charter.net", "554 5.7.1 AUP#I-1220"), Some(Reason::Blocked));
-        assert_eq!(refine("mx.charter.net", "554 5.7.1 AUP#I-1110"), Some(Reason::RequirePtr));
-        assert_eq!(refine("mx.charter.net", "552 5.3.4 AUP#O-1530"), Some(Reason::EmailTooLarge));
+        assert_eq!(
+            refine("", "550 5.1.0 <a@example.org> sender rejected. AUP#In-1310"),
+            Some(Reason::RateLimited)
+        );
+        assert_eq!(
+            refine("mx.charter.net", "554 5.7.1 AUP#I-1220"),
+            Some(Reason::Blocked)
+        );
+        assert_eq!(
+            refine("mx.charter.net", "554 5.7.1 AUP#I-1110"),
+            Some(Reason::RequirePtr)
+        );
+        assert_eq!(
+            refine("mx.charter.net", "552 5.3.4 AUP#O-1530"),
+            Some(Reason::EmailTooLarge)
+        );
         assert_eq!(refine("mx.charter.net", "550 5.1.1 user unknown"), None);
         assert_eq!(refine("relay.example.net", "AUP#I-1000"), None);
         let hosted = Draft {
@@ -143,7 +168,10 @@ mod tests {
             ..Draft::default()
         };
         assert_eq!(Spectrum.refine(&hosted).map(|r| r.0), Some(Reason::Blocked));
-        let elsewhere = Draft { recipient: "a@example.org".into(), ..hosted };
+        let elsewhere = Draft {
+            recipient: "a@example.org".into(),
+            ..hosted
+        };
         assert_eq!(Spectrum.refine(&elsewhere), None);
     }
 }

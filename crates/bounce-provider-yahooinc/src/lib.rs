@@ -2,7 +2,9 @@
 
 mod rules;
 
-use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, ReplyCode, Report};
+use bounce_core::{
+    Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, ReplyCode, Report,
+};
 
 /// The opening sentence of Yahoo's notices.
 const OPENING: &str = "Sorry, we were unable to deliver your message to the following address";
@@ -48,11 +50,17 @@ fn decode_text(body: &str) -> Option<Report> {
             }
         }
     }
-    let recipients: Vec<Draft> = blocks.iter().map(|(addr, lines)| draft(addr, lines)).collect();
+    let recipients: Vec<Draft> = blocks
+        .iter()
+        .map(|(addr, lines)| draft(addr, lines))
+        .collect();
     if recipients.is_empty() {
         return None;
     }
-    Some(Report { recipients, original: copy.and_then(header_block) })
+    Some(Report {
+        recipients,
+        original: copy.and_then(header_block),
+    })
 }
 
 /// One recipient's block: "Remote host said:" and the reply (on the same line
@@ -62,7 +70,10 @@ fn draft(addr: &str, lines: &[&str]) -> Draft {
     let mut d = Draft::new(addr);
     let mut words: Vec<&str> = Vec::new();
     for line in lines {
-        let line = line.strip_prefix("Remote host said:").unwrap_or(line).trim();
+        let line = line
+            .strip_prefix("Remote host said:")
+            .unwrap_or(line)
+            .trim();
         let line = match stage(line) {
             Some((rest, command)) => {
                 d.command = Some(command);
@@ -148,17 +159,26 @@ mod tests {
         assert_eq!(a.diagnosis, "550 5.1.1 <a@example.org>... User Unknown");
         assert_eq!(a.command, Some(Command::Rcpt));
         assert_eq!(a.replycode.map(|c| c.get()), Some(550));
-        assert_eq!(r.recipients[1].diagnosis, "552 5.2.2 <b@example.org>... Mailbox Full");
+        assert_eq!(
+            r.recipients[1].diagnosis,
+            "552 5.2.2 <b@example.org>... Mailbox Full"
+        );
         assert_eq!(r.recipients[1].command, Some(Command::Rcpt));
         assert_eq!(r.recipients[2].replycode.map(|c| c.get()), Some(501));
         assert_eq!(r.recipients[2].command, None);
         assert_eq!(r.recipients[3].replycode, None);
-        assert_eq!(r.original.as_deref(), Some("From: s@example.com\nSubject: hi\n"));
+        assert_eq!(
+            r.original.as_deref(),
+            Some("From: s@example.com\nSubject: hi\n")
+        );
     }
 
     #[test]
     fn stages() {
-        assert_eq!(stage("554 INVALID IP [RCPT_TO]"), Some(("554 INVALID IP", Command::Rcpt)));
+        assert_eq!(
+            stage("554 INVALID IP [RCPT_TO]"),
+            Some(("554 INVALID IP", Command::Rcpt))
+        );
         assert_eq!(stage("[MAIL_FROM]"), Some(("", Command::Mail)));
         assert_eq!(stage("550 blocked [192.0.2.1]"), None);
         assert_eq!(leading_code("501: 5.1.8 x").map(|c| c.get()), Some(501));

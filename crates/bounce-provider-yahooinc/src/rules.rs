@@ -2,9 +2,11 @@
 
 use bounce_core::{Draft, Reason};
 
-/// Yahoo's MX hosts (`mta5.am0.yahoodns.net`, which also receive for AOL's
-/// domains), its internal hosts named in replies, and its mail domains.
-pub const RHOSTS: &[&str] = &["yahoodns.net", "yahoo.com", "ymail.com", "rocketmail.com", "yahoo.net"];
+/// The zone of Yahoo's MX hosts (`mta5.am0.yahoodns.net`, and
+/// `mx-aol.mail.gm0.yahoodns.net` for AOL's domains). The rule reads a reply
+/// only when the bounce names one of them as the refusing host: without a
+/// host, the same words are left to the classifier.
+pub const RHOSTS: &[&str] = &["yahoodns.net"];
 
 /// The wordings of Yahoo's replies (see its "SMTP error codes" page),
 /// lowercase, in the order they are tried.
@@ -17,15 +19,31 @@ const WORDINGS: &[(&str, Reason, &str)] = &[
         "yahooinc:TSS04",
     ),
     // 421 4.7.0 [TS01] Messages from 192.0.2.1 temporarily deferred due to user complaints
-    ("temporarily deferred due to user complaints", Reason::RateLimited, "yahooinc:user-complaints"),
+    (
+        "temporarily deferred due to user complaints",
+        Reason::RateLimited,
+        "yahooinc:user-complaints",
+    ),
     // 553 5.7.2 [TSS09] All messages from 192.0.2.1 will be permanently deferred;
     // Retrying will NOT succeed.
-    ("will be permanently deferred", Reason::Blocked, "yahooinc:permanently-deferred"),
+    (
+        "will be permanently deferred",
+        Reason::Blocked,
+        "yahooinc:permanently-deferred",
+    ),
     // 553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1, because
     // the ip is in Spamhaus's list
-    ("because the ip is in spamhaus's list", Reason::Blocked, "yahooinc:spamhaus"),
+    (
+        "because the ip is in spamhaus's list",
+        Reason::Blocked,
+        "yahooinc:spamhaus",
+    ),
     // 553 5.7.1 [BL23] Connections not accepted from IP addresses on Spamhaus XBL
-    ("not accepted from ip addresses on spamhaus", Reason::Blocked, "yahooinc:spamhaus"),
+    (
+        "not accepted from ip addresses on spamhaus",
+        Reason::Blocked,
+        "yahooinc:spamhaus",
+    ),
     // 550 5.7.9 This mail has been blocked because the sender is unauthenticated.
     // Yahoo requires all senders to authenticate with either SPF or DKIM.
     (
@@ -35,39 +53,74 @@ const WORDINGS: &[(&str, Reason, &str)] = &[
     ),
     // 554 5.7.9 Message not accepted for policy reasons.
     // 554 Message not allowed - [PH01] Email not accepted for policy reasons.
-    ("not accepted for policy reasons", Reason::PolicyViolation, "yahooinc:policy"),
+    (
+        "not accepted for policy reasons",
+        Reason::PolicyViolation,
+        "yahooinc:policy",
+    ),
     // 451 Message temporarily deferred due to unresolvable RFC.5321 from domain.
-    ("unresolvable rfc.5321", Reason::Rejected, "yahooinc:unresolvable-from-domain"),
+    (
+        "unresolvable rfc.5321",
+        Reason::Rejected,
+        "yahooinc:unresolvable-from-domain",
+    ),
     // 554 5.7.9 Message not accepted: headers are not RFC compliant
-    ("headers are not rfc compliant", Reason::NotCompliantRfc, "yahooinc:headers-not-rfc-compliant"),
+    (
+        "headers are not rfc compliant",
+        Reason::NotCompliantRfc,
+        "yahooinc:headers-not-rfc-compliant",
+    ),
     // 421 Max message per connection reached, closing transmission channel
-    ("max message per connection reached", Reason::RateLimited, "yahooinc:max-messages-per-connection"),
+    (
+        "max message per connection reached",
+        Reason::RateLimited,
+        "yahooinc:max-messages-per-connection",
+    ),
     // 550 relaying denied for <user@yahoo.com>
-    ("relaying denied for ", Reason::NoRelaying, "yahooinc:relaying-denied"),
+    (
+        "relaying denied for ",
+        Reason::NoRelaying,
+        "yahooinc:relaying-denied",
+    ),
     // 554 delivery error: dd This user doesn't have a yahoo.com account (user@yahoo.com) [0]
-    ("dd this user doesn't have a ", Reason::UserUnknown, "yahooinc:no-account"),
+    (
+        "dd this user doesn't have a ",
+        Reason::UserUnknown,
+        "yahooinc:no-account",
+    ),
     // 554 delivery error: dd user@yahoo.com is no longer valid. [-20]
-    ("is no longer valid", Reason::UserUnknown, "yahooinc:no-longer-valid"),
+    (
+        "is no longer valid",
+        Reason::UserUnknown,
+        "yahooinc:no-longer-valid",
+    ),
     // 552 1 Requested mail action aborted, mailbox not found
-    ("mailbox not found", Reason::UserUnknown, "yahooinc:mailbox-not-found"),
+    (
+        "mailbox not found",
+        Reason::UserUnknown,
+        "yahooinc:mailbox-not-found",
+    ),
     // 554 30 Sorry, your message to user@aol.com cannot be delivered. This mailbox is disabled (554.30).
-    ("this mailbox is disabled", Reason::Suspend, "yahooinc:mailbox-disabled"),
+    (
+        "this mailbox is disabled",
+        Reason::Suspend,
+        "yahooinc:mailbox-disabled",
+    ),
     // 554 delivery error: dd Sorry your message to user@yahoo.com cannot be
     // delivered. This account has been disabled or discontinued [#102].
-    ("account has been disabled or discontinued", Reason::Suspend, "yahooinc:account-disabled"),
+    (
+        "account has been disabled or discontinued",
+        Reason::Suspend,
+        "yahooinc:account-disabled",
+    ),
 ];
 
 /// The reason of a reply from Yahoo's hosts.
 pub fn refine(draft: &Draft) -> Option<(Reason, &'static str)> {
-    let lower = draft.diagnosis.to_ascii_lowercase();
-    // The reply names Yahoo's host (`- mta1061.mail.ne1.yahoo.com`) or its
-    // error code page, even when the bounce does not say which host refused.
-    let said_by_yahoo = ["yahoo.com", "yahoodns.net", "yahooinc.com", "verizonmedia.com"]
-        .iter()
-        .any(|h| lower.contains(h));
-    if !draft.rhost.is_empty() && !under(&draft.rhost, RHOSTS) && !said_by_yahoo {
+    if !under(&draft.rhost, RHOSTS) {
         return None;
     }
+    let lower = draft.diagnosis.to_ascii_lowercase();
     WORDINGS
         .iter()
         .find(|(w, _, _)| lower.contains(w))
@@ -84,7 +137,11 @@ mod tests {
     use super::*;
 
     fn reason(rhost: &str, diagnosis: &str) -> Option<Reason> {
-        let d = Draft { rhost: rhost.into(), diagnosis: diagnosis.into(), ..Draft::default() };
+        let d = Draft {
+            rhost: rhost.into(),
+            diagnosis: diagnosis.into(),
+            ..Draft::default()
+        };
         refine(&d).map(|r| r.0)
     }
 
@@ -97,7 +154,13 @@ mod tests {
         assert_eq!(reason(mx, "550 5.7.9 This mail has been blocked because the sender is unauthenticated. Yahoo requires all senders to authenticate with either SPF or DKIM."), Some(Reason::AuthFailure));
         assert_eq!(reason(mx, "553 5.7.2 [TSS09] All messages from 192.0.2.1 will be permanently deferred; Retrying will NOT succeed."), Some(Reason::Blocked));
         assert_eq!(reason(mx, "452 4.2.2 mailbox full"), None);
-        assert_eq!(reason("relay.example.net", "554 5.7.9 Message not accepted for policy reasons."), None);
-        assert_eq!(reason("relay.example.net", "554 Message not accepted for policy reasons. See https://senders.yahooinc.com/error-codes"), Some(Reason::PolicyViolation));
+        assert_eq!(
+            reason(
+                "relay.example.net",
+                "554 5.7.9 Message not accepted for policy reasons."
+            ),
+            None
+        );
+        assert_eq!(reason("", "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints"), None);
     }
 }
