@@ -1,6 +1,7 @@
 //! Benchmarks of the dispatch loop: a realistic mix, each provider's best
-//! case, mail that is no bounce (the worst case), the prefilter alone, and
-//! end-to-end decoding of one message to JSON.
+//! case, mail that is no bounce (the worst case), the prefilter alone,
+//! end-to-end decoding of one message to JSON, and (when the shared corpus is
+//! beside the checkout) the whole corpus: parsing alone, and decoding.
 
 use bounce_benches::{not_a_bounce, samples};
 use bounce_core::{Decoder, Mail};
@@ -67,5 +68,36 @@ fn dispatch(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, dispatch);
+/// The whole shared corpus, when it is there: `Mail::parse` alone, and the
+/// full decode. Skipped silently without the corpus.
+fn corpus(c: &mut Criterion) {
+    let Some(samples) = bounce_benches::corpus() else {
+        return;
+    };
+    let decoder = Decoder::new(bounce_providers::registry().unwrap());
+    let normalized: Vec<Vec<u8>> = samples
+        .iter()
+        .map(|s| bounce_core::text::normalize_newlines(&s.bytes).into_owned())
+        .collect();
+    let total: usize = samples.iter().map(|s| s.bytes.len()).sum();
+    let mut group = c.benchmark_group("corpus");
+    group.throughput(Throughput::Bytes(total as u64));
+    group.bench_function("mail-parse", |b| {
+        b.iter(|| {
+            for bytes in &normalized {
+                black_box(Mail::parse(bytes).map(|m| m.body().len()));
+            }
+        })
+    });
+    group.bench_function("decode", |b| {
+        b.iter(|| {
+            for s in &samples {
+                let _ = black_box(decoder.decode(&s.bytes, "bench"));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, dispatch, corpus);
 criterion_main!(benches);

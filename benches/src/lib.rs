@@ -48,6 +48,27 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Every email of the shared labelled corpus (`../shared/corpus/sisimai`),
+/// sorted; `None` when the corpus is not beside the checkout.
+pub fn corpus() -> Option<Vec<Sample>> {
+    let dir = root().join("../shared/corpus/sisimai/emails");
+    if !dir.is_dir() {
+        return None;
+    }
+    let mut paths = Vec::new();
+    collect(&dir, &mut paths);
+    paths.sort();
+    Some(
+        paths
+            .into_iter()
+            .map(|p| Sample {
+                bytes: std::fs::read(&p).unwrap(),
+                path: p,
+            })
+            .collect(),
+    )
+}
+
 /// The ordinary message that is no bounce: the worst case, where every
 /// candidate and every standard decoder is consulted.
 pub fn not_a_bounce() -> Vec<u8> {

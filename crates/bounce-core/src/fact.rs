@@ -147,9 +147,38 @@ pub fn token(addresser: &str, recipient: &str, timestamp: i64) -> String {
     if addresser.is_empty() || recipient.is_empty() {
         return String::new();
     }
+    // The digest of `\x02addresser\x1erecipient\x1etimestamp\x03`, fed in
+    // pieces and written in hex without going through the formatter.
     let mut h = sha1_smol::Sha1::new();
-    h.update(format!("\x02{addresser}\x1e{recipient}\x1e{timestamp}\x03").as_bytes());
-    h.digest().to_string()
+    h.update(b"\x02");
+    h.update(addresser.as_bytes());
+    h.update(b"\x1e");
+    h.update(recipient.as_bytes());
+    h.update(b"\x1e");
+    let mut digits = [0u8; 20];
+    let mut n = 0;
+    let mut t = timestamp.unsigned_abs();
+    loop {
+        digits[n] = b'0' + (t % 10) as u8;
+        n += 1;
+        t /= 10;
+        if t == 0 {
+            break;
+        }
+    }
+    if timestamp < 0 {
+        h.update(b"-");
+    }
+    digits[..n].reverse();
+    h.update(&digits[..n]);
+    h.update(b"\x03");
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(40);
+    for b in h.digest().bytes() {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 /// The domain part of an address, lowercased.
@@ -170,6 +199,11 @@ mod tests {
         assert_eq!(t, token("a@example.org", "b@example.jp", 1));
         assert_ne!(t, token("a@example.org", "b@example.jp", 2));
         assert!(token("", "b@example.jp", 1).is_empty());
+        for ts in [0, 7, -7, 1704070800, i64::MIN, i64::MAX] {
+            let mut h = sha1_smol::Sha1::new();
+            h.update(format!("\x02a@x.jp\x1eb@y.jp\x1e{ts}\x03").as_bytes());
+            assert_eq!(token("a@x.jp", "b@y.jp", ts), h.digest().to_string());
+        }
     }
 
     #[test]

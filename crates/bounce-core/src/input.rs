@@ -5,7 +5,9 @@
 //! and the walk goes on.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use memchr::memmem;
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::LazyLock;
 use std::path::Path;
 
 /// One item of input: a message, or an input that could not be read.
@@ -185,16 +187,26 @@ fn failed(path: &str, kind: InputErrorKind) -> Item {
 /// Splits a stream into messages. A stream that begins with an mbox `From `
 /// line is split at every `From ` line that follows a blank line (and
 /// `>From ` quoting is undone); any other stream is one message.
+///
+/// The stream is read in large blocks and lines are found with `memchr` in
+/// the block, so a message costs one copy; memory holds at most one message
+/// (up to the limit) and one block.
 pub struct Mbox<R> {
     reader: R,
     origin: String,
     limit: usize,
-    line: Vec<u8>,
+    /// Bytes read and not yet handed out; `buf[pos..]` is the rest.
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
     started: bool,
     is_mbox: bool,
     done: bool,
     index: usize,
 }
+
+/// How much is read at a time.
+const BLOCK: usize = 256 << 10;
 
 impl<R: BufRead> Mbox<R> {
     /// Reads messages from `reader`, each at most `limit` bytes.
@@ -203,7 +215,9 @@ impl<R: BufRead> Mbox<R> {
             reader,
             origin,
             limit,
-            line: Vec::new(),
+            buf: Vec::new(),
+            pos: 0,
+            eof: false,
             started: false,
             is_mbox: false,
             done: false,
@@ -211,9 +225,41 @@ impl<R: BufRead> Mbox<R> {
         }
     }
 
-    fn read_line(&mut self) -> io::Result<bool> {
-        self.line.clear();
-        Ok(self.reader.read_until(b'\n', &mut self.line)? > 0)
+    /// Reads one more block, first dropping the bytes before `keep` (which
+    /// nothing needs any more). Returns by how much offsets into the buffer
+    /// moved down.
+    fn fill(&mut self, keep: usize) -> io::Result<usize> {
+        let keep = keep.min(self.pos).min(self.buf.len());
+        if keep > 0 {
+            self.buf.drain(..keep);
+            self.pos -= keep;
+        }
+        let n = (&mut self.reader).take(BLOCK as u64).read_to_end(&mut self.buf)?;
+        if n == 0 {
+            self.eof = true;
+        }
+        Ok(keep)
+    }
+
+    /// The end of the line that starts at `at` (after its `\n`, or the end of
+    /// the data at the end of the stream), reading more as needed; `at` and
+    /// `mark` are moved with the buffer. `None` at the end of the stream.
+    fn line_end(&mut self, at: &mut usize, mark: &mut usize) -> io::Result<Option<usize>> {
+        let mut from = *at;
+        loop {
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[from..]) {
+                return Ok(Some(from + i + 1));
+            }
+            if self.eof {
+                return Ok((*at < self.buf.len()).then_some(self.buf.len()));
+            }
+            from = self.buf.len();
+            self.pos = *mark;
+            let shift = self.fill(*mark)?;
+            *at -= shift;
+            *mark -= shift;
+            from -= shift;
+        }
     }
 }
 
@@ -221,102 +267,218 @@ impl<R: BufRead> Iterator for Mbox<R> {
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
+        match self.split() {
+            Ok(item) => item,
+            Err(e) => {
+                self.done = true;
+                Some(failed(&self.origin, e.into()))
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Mbox<R> {
+    fn split(&mut self) -> io::Result<Option<Item>> {
         if self.done {
-            return None;
+            return Ok(None);
         }
         if !self.started {
             self.started = true;
-            match self.read_line() {
-                Ok(true) => {}
-                Ok(false) => {
-                    self.done = true;
-                    // An empty file is still an input: say so rather than drop it.
-                    return Some(Item::Message {
-                        origin: self.origin.clone(),
-                        bytes: Vec::new(),
-                    });
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Some(failed(&self.origin, e.into()));
-                }
-            }
-            self.is_mbox = self.line.starts_with(b"From ");
-            if self.is_mbox {
-                // The separator line is not part of the message.
-                if let Err(e) = self.read_line() {
-                    self.done = true;
-                    return Some(failed(&self.origin, e.into()));
-                }
-            }
+            let (mut at, mut mark) = (0, 0);
+            let Some(end) = self.line_end(&mut at, &mut mark)? else {
+                self.done = true;
+                // An empty file is still an input: say so rather than drop it.
+                return Ok(Some(Item::Message {
+                    origin: self.origin.clone(),
+                    bytes: Vec::new(),
+                }));
+            };
+            self.is_mbox = self.buf.starts_with(b"From ");
+            // The separator line is not part of the message.
+            self.pos = if self.is_mbox { end } else { 0 };
         }
         self.index += 1;
-        let mut msg: Vec<u8> = Vec::new();
-        let mut too_large = false;
-        let mut prev_blank = true;
-        let mut lines = 0usize;
-        loop {
-            if self.line.is_empty() {
-                self.done = true;
-                break;
-            }
-            if self.is_mbox && prev_blank && self.line.starts_with(b"From ") && lines > 0 {
-                // Next message: skip its separator line.
-                match self.read_line() {
-                    Ok(_) => {}
-                    Err(e) => {
-                        self.done = true;
-                        return Some(failed(&self.origin, e.into()));
-                    }
-                }
-                break;
-            }
-            prev_blank = self.line == b"\n" || self.line == b"\r\n";
-            lines += 1;
-            if !too_large {
-                let line: &[u8] = if self.is_mbox && is_quoted_from(&self.line) {
-                    &self.line[1..]
-                } else {
-                    &self.line
-                };
-                if msg.len() + line.len() > self.limit {
-                    too_large = true;
-                    msg = Vec::new();
-                } else {
-                    msg.extend_from_slice(line);
-                }
-            }
-            match self.read_line() {
-                Ok(true) => {}
-                Ok(false) => {
-                    self.line.clear();
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Some(failed(&self.origin, e.into()));
-                }
+        if self.is_mbox {
+            if let Some(item) = self.split_fast()? {
+                return Ok(Some(item));
             }
         }
-        if too_large {
-            return Some(failed(
+        self.split_lines()
+    }
+
+    /// The common case of an mbox message: its end found with `memmem` (the
+    /// next `From ` line after a blank line) in the buffer, read further as
+    /// needed; then one copy, `>From ` unquoted. `None` (nothing consumed)
+    /// when the message is larger than the limit and a block, which is left
+    /// to [`Mbox::split_lines`] so that memory stays bounded.
+    fn split_fast(&mut self) -> io::Result<Option<Item>> {
+        let mut from = 0;
+        loop {
+            let msg = &self.buf[self.pos..];
+            match find_separator(msg, from) {
+                Some(i) => {
+                    if let Some(j) = memchr::memchr(b'\n', &msg[i + 1..]) {
+                        let next = self.pos + i + 1 + j + 1;
+                        return Ok(Some(self.take(i + 1, next)));
+                    }
+                    if self.eof {
+                        let next = self.buf.len();
+                        return Ok(Some(self.take(i + 1, next)));
+                    }
+                    // The separator line goes on in the next block.
+                    from = i;
+                }
+                None => {
+                    if self.eof {
+                        self.done = true;
+                        let (len, next) = (msg.len(), self.buf.len());
+                        return Ok(Some(self.take(len, next)));
+                    }
+                    if msg.len() > self.limit.saturating_add(BLOCK) {
+                        return Ok(None);
+                    }
+                    // Search again from just before the end: a separator may straddle.
+                    from = msg.len().saturating_sub(6);
+                }
+            }
+            // Dropping what precedes the message keeps offsets into it valid.
+            self.fill(self.pos)?;
+        }
+    }
+
+    /// Hands out `buf[pos..pos + len]` as a message (or as too large), and
+    /// moves on to `next`.
+    fn take(&mut self, len: usize, next: usize) -> Item {
+        let raw = &self.buf[self.pos..self.pos + len];
+        let quoted: Vec<usize> = quoted_from_lines(raw).collect();
+        self.pos = next;
+        if len - quoted.len() > self.limit {
+            return failed(
                 &self.origin,
                 InputErrorKind::TooLarge {
                     index: self.index,
                     limit: self.limit,
                 },
-            ));
+            );
         }
+        let mut msg = Vec::with_capacity(len);
+        let mut from = 0;
+        for q in quoted {
+            msg.extend_from_slice(&raw[from..q]);
+            from = q + 1;
+        }
+        msg.extend_from_slice(&raw[from..]);
+        // The blank line before a separator belongs to the mbox, not the message.
+        if msg.ends_with(b"\n\n") {
+            msg.pop();
+        }
+        Item::Message {
+            origin: self.origin.clone(),
+            bytes: msg,
+        }
+    }
+
+    /// A message read line by line: a stream that is not an mbox (one message),
+    /// and mbox messages too large for [`Mbox::split_fast`], whose lines are
+    /// dropped as they are read.
+    fn split_lines(&mut self) -> io::Result<Option<Item>> {
+        // The message is buf[start..cur]; `mark` is what must stay in memory
+        // (the whole message, or only the current line once it is too large).
+        let mut start = self.pos;
+        let mut cur = start;
+        let mut quoted: Vec<usize> = Vec::new();
+        let mut size = 0usize;
+        let mut too_large = false;
+        let mut prev_blank = true;
+        let mut lines = 0usize;
+        loop {
+            let mut mark = if too_large { cur } else { start };
+            let old_mark = mark;
+            let end = self.line_end(&mut cur, &mut mark)?;
+            let shift = old_mark - mark;
+            start = start.saturating_sub(shift);
+            for q in &mut quoted {
+                *q -= shift;
+            }
+            let Some(end) = end else {
+                self.done = true;
+                self.pos = cur;
+                break;
+            };
+            let line = &self.buf[cur..end];
+            if self.is_mbox && prev_blank && lines > 0 && line.starts_with(b"From ") {
+                // Next message: skip its separator line.
+                self.pos = end;
+                break;
+            }
+            prev_blank = line == b"\n" || line == b"\r\n";
+            lines += 1;
+            let is_quoted = self.is_mbox && is_quoted_from(line);
+            if !too_large {
+                size += line.len() - usize::from(is_quoted);
+                if size > self.limit {
+                    too_large = true;
+                    quoted = Vec::new();
+                } else if is_quoted {
+                    quoted.push(cur);
+                }
+            }
+            cur = end;
+        }
+        if too_large {
+            return Ok(Some(failed(
+                &self.origin,
+                InputErrorKind::TooLarge {
+                    index: self.index,
+                    limit: self.limit,
+                },
+            )));
+        }
+        let mut msg = Vec::with_capacity(cur - start);
+        let mut from = start;
+        for q in quoted {
+            msg.extend_from_slice(&self.buf[from..q]);
+            from = q + 1;
+        }
+        msg.extend_from_slice(&self.buf[from..cur]);
         if self.is_mbox {
             // The blank line before a separator belongs to the mbox, not the message.
             if msg.ends_with(b"\n\n") {
                 msg.pop();
             }
         }
-        Some(Item::Message {
+        Ok(Some(Item::Message {
             origin: self.origin.clone(),
             bytes: msg,
-        })
+        }))
     }
+}
+
+/// Where the message that starts `msg` ends: the offset of the line break
+/// before the first `From ` line (searched from `from` on) that follows a
+/// blank line. The first line of a message is never a separator.
+fn find_separator(msg: &[u8], from: usize) -> Option<usize> {
+    static SEPARATOR: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(b"\nFrom "));
+    SEPARATOR
+        .find_iter(&msg[from..])
+        .map(|i| from + i)
+        .find(|&i| {
+            // The line that ends at `i` is `\n` or `\r\n` alone.
+            i == 0 || msg[i - 1] == b'\n' || msg[i - 1] == b'\r' && (i == 1 || msg[i - 2] == b'\n')
+        })
+}
+
+/// The offsets of the lines of `msg` that are `>From ` quoted (`>`s then
+/// `From `): the first `>` of each is to be dropped.
+fn quoted_from_lines(msg: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    static QUOTED: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(b">From "));
+    QUOTED.find_iter(msg).filter_map(move |j| {
+        let mut k = j;
+        while k > 0 && msg[k - 1] == b'>' {
+            k -= 1;
+        }
+        (k == 0 || msg[k - 1] == b'\n').then_some(k)
+    })
 }
 
 fn is_quoted_from(line: &[u8]) -> bool {

@@ -2,87 +2,90 @@
 //! the machine-readable parts (delivery status, feedback report) and the
 //! returned original. Decoders read a [`Mail`]; none of them parses MIME.
 
+mod walk;
+
 use crate::text::{self, normalize_text};
-use mail_parser::{HeaderName, Message, MessageParser, MimeHeaders, PartType};
+use mail_parser::{GetHeader, Header, HeaderName, Message};
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use walk::Slot;
 
 /// A message prepared for the decoders.
 pub struct Mail<'a> {
-    msg: Option<Message<'a>>,
+    /// The whole message; empty for pasted text.
+    data: &'a [u8],
+    /// The top-level header block, parsed (`None` for pasted text).
+    headers: Option<Vec<Header<'a>>>,
+    /// Where the top-level body starts.
+    header_end: usize,
     body: String,
     dsn: Option<String>,
     feedback: Option<String>,
     original: Option<Cow<'a, str>>,
-    /// The returned original's fields, when mail-parser already parsed it as a
-    /// message/rfc822 part (so it is not parsed again).
+    /// The returned original's fields, when it came as a message/rfc822 part
+    /// (read from that part's header block while walking, not parsed again).
     parsed_original: Option<Original>,
     content_type: String,
-}
-
-fn parser() -> &'static MessageParser {
-    static PARSER: OnceLock<MessageParser> = OnceLock::new();
-    // Only the headers we read are parsed into structures; the rest stay raw.
-    PARSER.get_or_init(|| {
-        MessageParser::new()
-            .with_mime_headers()
-            .header_text(HeaderName::Subject)
-            .header_date(HeaderName::Date)
-            .header_address(HeaderName::From)
-            .header_address(HeaderName::To)
-            .header_id(HeaderName::MessageId)
-    })
 }
 
 impl<'a> Mail<'a> {
     /// Parses a message whose line endings are already LF (see
     /// [`crate::text::normalize_newlines`]). `None` when the bytes hold no
     /// header at all.
+    ///
+    /// Only the parts a decoder reads are decoded: the text of the outer
+    /// message, its delivery-status, feedback-report and returned-header parts,
+    /// the header block of a returned message/rfc822 part (never its body),
+    /// and HTML only when there is no plain text. Parts begin and end where
+    /// mail-parser puts them, so the result is what a full mail-parser parse
+    /// gives.
     pub fn parse(bytes: &'a [u8]) -> Option<Mail<'a>> {
-        let msg = parser().parse(bytes)?;
-        if msg.parts.is_empty() || msg.parts[0].headers.is_empty() {
+        let walked = walk::walk(bytes, true)?;
+        if walked.headers.is_empty() {
             return None;
         }
         let mut mail = Mail {
-            msg: None,
+            data: bytes,
+            headers: None,
+            header_end: walked.body,
             body: String::new(),
             dsn: None,
             feedback: None,
             original: None,
             parsed_original: None,
-            content_type: String::new(),
+            content_type: walk::content_type_of(
+                walked
+                    .headers
+                    .header_value(&HeaderName::ContentType)
+                    .and_then(|c| c.as_content_type()),
+            ),
         };
-        mail.content_type = content_type_of(msg.parts[0].content_type());
-        let mut html: Option<&str> = None;
-        for part in &msg.parts {
-            let ctype = content_type_of(part.content_type());
-            match &part.body {
-                PartType::Multipart(_) => {}
-                PartType::Text(t) => match ctype.as_str() {
+        let mut html: Option<walk::Html> = None;
+        for slot in walked.slots {
+            match slot {
+                Slot::Ignore | Slot::Pending { .. } => {}
+                Slot::Text { ctype, text } => match ctype.as_str() {
                     "text/rfc822-headers" | "text/rfc822-header" => {
                         if mail.original.is_none() {
-                            mail.original = Some(normalize_text(Cow::Owned(t.to_string())));
+                            mail.original = Some(normalize_text(text));
                         }
                     }
                     "message/delivery-status"
                     | "message/global-delivery-status"
                     | "text/delivery-status" => {
-                        mail.dsn
-                            .get_or_insert_with(|| normalize_text(Cow::Borrowed(t)).into_owned());
+                        mail.dsn.get_or_insert_with(|| normalize_text(text).into_owned());
                     }
                     "message/feedback-report" => {
-                        mail.feedback
-                            .get_or_insert_with(|| normalize_text(Cow::Borrowed(t)).into_owned());
+                        mail.feedback.get_or_insert_with(|| normalize_text(text).into_owned());
                     }
-                    _ => push_text(&mut mail.body, t),
+                    _ => push_text(&mut mail.body, &text),
                 },
-                PartType::Html(h) => {
+                Slot::Html(h) => {
                     if html.is_none() {
                         html = Some(h);
                     }
                 }
-                PartType::Binary(b) | PartType::InlineBinary(b) => {
-                    let lossy = || normalize_text(String::from_utf8_lossy(b)).into_owned();
+                Slot::Binary { ctype, bytes } => {
+                    let lossy = || normalize_text(walk::lossy(&bytes)).into_owned();
                     match ctype.as_str() {
                         "message/delivery-status" | "message/global-delivery-status" if mail.dsn.is_none() => {
                             mail.dsn = Some(lossy());
@@ -101,31 +104,38 @@ impl<'a> Mail<'a> {
                         _ => {}
                     }
                 }
-                PartType::Message(inner) => {
+                Slot::Nested(n) => {
                     if mail.original.is_none() {
-                        let raw = inner.raw_message();
-                        let end = inner.parts.first().map_or(raw.len(), |p| (p.offset_body as usize).min(raw.len()));
-                        mail.original = Some(Cow::Owned(String::from_utf8_lossy(&raw[..end]).into_owned()));
-                        mail.parsed_original = Some(Original::from_message(inner));
+                        mail.original = Some(walk::lossy(n.raw_start(bytes)));
+                        mail.parsed_original = Some(Original::from_header_list(&n.headers, bytes));
+                    }
+                }
+                Slot::Decoded { original, parsed } => {
+                    if mail.original.is_none() {
+                        mail.original = Some(Cow::Owned(original));
+                        mail.parsed_original = Some(parsed);
                     }
                 }
             }
         }
         if mail.body.trim().is_empty() {
             if let Some(h) = html {
-                // Only a message with no plain text pays for turning HTML into text.
-                let text = mail_parser::decoders::html::html_to_text(h);
+                // Only a message with no plain text pays for decoding HTML and
+                // turning it into text.
+                let text = mail_parser::decoders::html::html_to_text(&h.decode(bytes));
                 mail.body = normalize_text(Cow::Owned(text)).into_owned();
             }
         }
-        mail.msg = Some(msg);
+        mail.headers = Some(walked.headers);
         Some(mail)
     }
 
     /// A message made of pasted text alone, without headers (`bounce explain`).
     pub fn pasted(text: &str) -> Mail<'static> {
         Mail {
-            msg: None,
+            data: b"",
+            headers: None,
+            header_end: 0,
             body: normalize_text(Cow::Borrowed(text)).into_owned(),
             dsn: None,
             feedback: None,
@@ -159,11 +169,12 @@ impl<'a> Mail<'a> {
     }
 
     /// What is known of the returned original when it came as a MIME part:
-    /// read from the part mail-parser already parsed, or from the header block.
+    /// read from the part's header block while walking, or from the header
+    /// block.
     pub fn original(&self) -> Option<Original> {
         match &self.parsed_original {
             Some(o) => Some(o.clone()),
-            None => self.original.as_deref().map(Original::from_headers),
+            None => self.original_headers().map(Original::from_headers),
         }
     }
 
@@ -175,40 +186,46 @@ impl<'a> Mail<'a> {
 
     /// The `report-type` parameter of a multipart/report message.
     pub fn report_type(&self) -> Option<&str> {
-        self.msg
-            .as_ref()?
-            .parts
-            .first()?
-            .content_type()?
+        self.value(HeaderName::ContentType)?
+            .as_content_type()?
             .attribute("report-type")
     }
 
     /// The raw value of the first top-level header called `name`
     /// (case-insensitive), trimmed, continuation lines kept as they are.
     pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
-        let m = self.msg.as_ref()?;
-        let h = m.parts[0].headers.iter().find(|h| h.name.as_str().eq_ignore_ascii_case(name))?;
-        Some(raw_value(m.raw_message(), h))
+        let h = self
+            .headers
+            .as_ref()?
+            .iter()
+            .find(|h| h.name.as_str().eq_ignore_ascii_case(name))?;
+        Some(raw_value(self.data, h))
     }
 
     /// Every top-level header as (name, raw value), in order.
     pub fn headers(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> + '_ {
-        self.msg.iter().flat_map(|m| m.parts[0].headers.iter().map(move |h| (h.name.as_str(), raw_value(m.raw_message(), h))))
+        self.headers
+            .iter()
+            .flatten()
+            .map(move |h| (h.name.as_str(), raw_value(self.data, h)))
+    }
+
+    /// The parsed value of the last top-level header called `name`, as
+    /// mail-parser's accessors read it.
+    fn value(&self, name: HeaderName<'_>) -> Option<&mail_parser::HeaderValue<'a>> {
+        self.headers.as_ref()?.header_value(&name)
     }
 
     /// The decoded Subject.
     pub fn subject(&self) -> &str {
-        self.msg.as_ref().and_then(|m| m.subject()).unwrap_or("")
+        self.value(HeaderName::Subject)
+            .and_then(|v| v.as_text())
+            .unwrap_or("")
     }
 
     /// The address of the first From mailbox, as written.
     pub fn from_address(&self) -> &str {
-        self.msg
-            .as_ref()
-            .and_then(|m| m.from())
-            .and_then(|a| a.first())
-            .and_then(|a| a.address())
-            .unwrap_or("")
+        first_address(self.value(HeaderName::From))
     }
 
     /// The display name and address of From, as one string for matching
@@ -219,48 +236,48 @@ impl<'a> Mail<'a> {
 
     /// The address of the first To mailbox, as written.
     pub fn to_address(&self) -> &str {
-        self.msg
-            .as_ref()
-            .and_then(|m| m.to())
-            .and_then(|a| a.first())
-            .and_then(|a| a.address())
-            .unwrap_or("")
+        first_address(self.value(HeaderName::To))
     }
 
     /// Unix time and offset (`+0900`) of the Date header.
     pub fn date(&self) -> Option<(i64, String)> {
-        let d = self.msg.as_ref()?.date()?;
+        let d = self.value(HeaderName::Date)?.as_datetime()?;
         Some(date_parts(d))
     }
 
     /// The Message-ID of the bounce itself, without brackets.
     pub fn message_id(&self) -> Option<&str> {
-        self.msg.as_ref()?.message_id()
+        self.value(HeaderName::MessageId)?.as_text()
     }
 
     /// The raw header block of the bounce (everything before its body).
     pub fn raw_headers(&self) -> &[u8] {
-        match &self.msg {
-            Some(m) => {
-                let raw = m.raw_message();
-                let end = (m.parts[0].offset_body as usize).min(raw.len());
-                &raw[..end]
-            }
+        match &self.headers {
+            Some(_) => &self.data[..self.header_end.min(self.data.len())],
             None => b"",
         }
     }
 
     /// Whether the message came with headers (false for pasted text).
     pub fn has_headers(&self) -> bool {
-        self.msg.is_some()
+        self.headers.is_some()
     }
 }
 
+/// The address of the first mailbox of an address header, or "".
+fn first_address<'v>(value: Option<&'v mail_parser::HeaderValue<'_>>) -> &'v str {
+    value
+        .and_then(|v| v.as_address())
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or("")
+}
+
 /// The raw text of a header's value, trimmed; invalid UTF-8 replaced.
-fn raw_value<'m>(raw: &'m [u8], h: &mail_parser::Header<'_>) -> Cow<'m, str> {
+fn raw_value<'m>(raw: &'m [u8], h: &Header<'_>) -> Cow<'m, str> {
     let start = (h.offset_start as usize).min(raw.len());
     let end = (h.offset_end as usize).clamp(start, raw.len());
-    match String::from_utf8_lossy(&raw[start..end]) {
+    match walk::lossy(&raw[start..end]) {
         Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
         Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
     }
@@ -282,20 +299,6 @@ pub fn parse_date(text: &str) -> Option<(i64, String)> {
     match d {
         mail_parser::HeaderValue::DateTime(d) if d.is_valid() => Some(date_parts(&d)),
         _ => None,
-    }
-}
-
-fn content_type_of(ct: Option<&mail_parser::ContentType<'_>>) -> String {
-    match ct {
-        Some(ct) => {
-            let mut s = ct.ctype().to_ascii_lowercase();
-            if let Some(sub) = ct.subtype() {
-                s.push('/');
-                s.push_str(&sub.to_ascii_lowercase());
-            }
-            s
-        }
-        None => String::new(),
     }
 }
 
@@ -328,9 +331,43 @@ impl Original {
     /// returned original), decoding RFC 2047 encoded words.
     pub fn from_headers(block: &str) -> Original {
         let block = block.trim_start_matches(['\n', ' ', '\t']);
-        match parser().parse_headers(block.as_bytes()) {
-            Some(msg) => Original::from_message(&msg),
-            None => Original::default(),
+        let mut headers = Vec::new();
+        walk::read_headers(block.as_bytes(), 0, &mut headers, false);
+        Original::from_header_list(&headers, block.as_bytes())
+    }
+
+    /// Reads the fields of interest from a header block read by
+    /// [`walk::read_headers`]; `raw` is what the headers' offsets point into.
+    fn from_header_list(headers: &Vec<Header<'_>>, raw: &[u8]) -> Original {
+        let raw_of = |name: HeaderName<'_>| {
+            let h = headers.iter().rev().find(|h| h.name == name)?;
+            std::str::from_utf8(raw.get(h.offset_start as usize..h.offset_end as usize)?).ok()
+        };
+        let mut from = first_address(headers.header_value(&HeaderName::From)).to_owned();
+        if from.is_empty() {
+            if let Some(rp) = raw_of(HeaderName::ReturnPath) {
+                from = text::find_address(rp).unwrap_or("").to_owned();
+            }
+        }
+        Original {
+            from,
+            to: first_address(headers.header_value(&HeaderName::To)).to_owned(),
+            subject: headers
+                .header_value(&HeaderName::Subject)
+                .and_then(|v| v.as_text())
+                .unwrap_or("")
+                .to_owned(),
+            message_id: headers
+                .header_value(&HeaderName::MessageId)
+                .and_then(|v| v.as_text())
+                .unwrap_or("")
+                .to_owned(),
+            list_id: raw_of(HeaderName::ListId).map(|l| l.trim().to_owned()).unwrap_or_default(),
+            date: headers
+                .header_value(&HeaderName::Date)
+                .and_then(|v| v.as_datetime())
+                .filter(|d| d.is_valid())
+                .map(date_parts),
         }
     }
 
@@ -418,6 +455,18 @@ hello\n\
             "+0900"
         );
         assert!(parse_date("garbage").is_none());
+    }
+
+    #[test]
+    fn mail_is_send_sync_and_covariant() {
+        fn check<T: Send + Sync>() {}
+        check::<Mail<'static>>();
+        // Covariance: a longer-lived message passes where a shorter one is asked.
+        fn shorten<'s>(m: &'s Mail<'static>) -> &'s Mail<'s> {
+            m
+        }
+        let m = Mail::pasted("x");
+        assert_eq!(shorten(&m).body(), "x");
     }
 
     #[test]

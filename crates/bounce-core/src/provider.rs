@@ -8,7 +8,8 @@ use crate::classify::{Classifier, Phrase};
 use crate::fact::{Draft, Report};
 use crate::mail::Mail;
 use crate::reason::Reason;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa, Anchored, MatchKind};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -185,7 +186,8 @@ pub enum RegistryError {
 /// from their fingerprints and the classifier built from their phrases.
 pub struct Registry {
     providers: Vec<&'static Provider>,
-    prefilter: AhoCorasick,
+    /// Every fingerprint and host, lowercased, as one case-insensitive DFA.
+    prefilter: dfa::DFA,
     /// For each prefilter pattern, the providers (indices) that own it.
     owners: Vec<Vec<u16>>,
     classifier: Classifier,
@@ -275,12 +277,12 @@ impl Registry {
             }
         }
         // A DFA: built once, it makes the one pass over every message as
-        // fast as the automaton can be (overlapping search needs the
-        // standard match semantics).
-        let prefilter = AhoCorasickBuilder::new()
+        // fast as the automaton can be (every occurrence of every pattern is
+        // reported: the standard, overlapping match semantics).
+        let prefilter = dfa::Builder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&patterns)
             .map_err(|e| RegistryError::Automaton(e.to_string()))?;
         let classifier = Classifier::new(providers.iter().flat_map(|p| {
@@ -317,13 +319,38 @@ impl Registry {
     /// any of whose fingerprints occur.
     pub fn candidates(&self, haystacks: &[&[u8]]) -> Candidates {
         let mut c = Candidates::default();
-        let mut seen = vec![false; self.owners.len()];
-        for hay in haystacks {
-            for m in self.prefilter.find_overlapping_iter(*hay) {
-                let pid = m.pattern().as_usize();
-                if !std::mem::replace(&mut seen[pid], true) {
+        // Patterns already seen, as a bit set (cheap to clear per message).
+        let mut seen = vec![0u64; self.owners.len().div_ceil(64)];
+        let dfa = &self.prefilter;
+        let Ok(start) = dfa.start_state(Anchored::No) else {
+            return c;
+        };
+        let mut found = |sid| {
+            for i in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, i).as_usize();
+                let (word, bit) = (pid / 64, 1u64 << (pid % 64));
+                if seen[word] & bit == 0 {
+                    seen[word] |= bit;
                     for &o in &self.owners[pid] {
                         c.insert(o);
+                    }
+                }
+            }
+        };
+        for hay in haystacks {
+            // The automaton walked by hand: one table step per byte, and a
+            // look at the matches only in the (rare) match states.
+            if dfa.is_match(start) {
+                found(start);
+            }
+            let mut sid = start;
+            for &b in hay.iter() {
+                sid = dfa.next_state(Anchored::No, sid, b);
+                if dfa.is_special(sid) {
+                    if dfa.is_match(sid) {
+                        found(sid);
+                    } else if dfa.is_dead(sid) {
+                        break;
                     }
                 }
             }

@@ -3,7 +3,9 @@
 //! delivery-status fields and inline copies of returned messages), and email
 //! addresses in free text.
 
+use regex::Regex;
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Rewrites CRLF and bare CR line endings as LF. Borrows when there is no CR.
 pub fn normalize_newlines(bytes: &[u8]) -> Cow<'_, [u8]> {
@@ -196,9 +198,76 @@ pub fn after_line_with<'t>(text: &'t str, marker: &str) -> Option<&'t str> {
     Some(&text[nl..])
 }
 
+/// Byte offset of `needle` in `hay`, ASCII case-insensitively. Compares
+/// bytes, so any text is safe; an empty needle is found at 0.
+pub fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// A reply of several lines comes quoted with its codes repeated at the head
+/// of every line (`550-5.7.26 The IP ... 550-5.7.26 PTR record`), often in
+/// the middle of a phrase: the reply without those repeats, its whitespace
+/// folded to single spaces. A repeat is `NNN-N.N.N`; with `spaced`, also
+/// `NNN N.N.N` and `NNN #N.N.N` (the codes of the first line go too).
+pub fn strip_continuations(reply: &str, spaced: bool) -> String {
+    static DASHED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b[245]\d\d-[245]\.\d{1,3}\.\d{1,3}\b").expect("valid regex")
+    });
+    static ANY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}\b").expect("valid regex")
+    });
+    let codes = if spaced { &ANY } else { &DASHED };
+    codes
+        .replace_all(reply, " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The header block at the start of `text` (up to its first blank line,
+/// with the newline that ends it), when its first line is a `Name: value`
+/// field: the header of a returned message that a notice copies after its
+/// own text.
+pub fn leading_header_block(text: &str) -> Option<String> {
+    let end = text.find("\n\n").map_or(text.len(), |n| n + 1);
+    let block = &text[..end];
+    let first = block.lines().next()?;
+    first
+        .split_once(':')
+        .is_some_and(|(name, _)| !name.is_empty() && !name.contains(' '))
+        .then(|| block.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn continuations_and_case_insensitive_search() {
+        let reply = "550-5.7.25 PTR record 550-5.7.25 setup,\n or 550 5.7.25 not";
+        assert_eq!(
+            strip_continuations(reply, false),
+            "PTR record setup, or 550 5.7.25 not"
+        );
+        assert_eq!(strip_continuations(reply, true), "PTR record setup, or not");
+        assert_eq!(find_ci("550 See GSMTP", "gsmtp"), Some(8));
+        assert_eq!(find_ci("ab", "abc"), None);
+        assert_eq!(find_ci("\u{e9}", ""), Some(0));
+    }
+
+    #[test]
+    fn leading_header_blocks() {
+        assert_eq!(
+            leading_header_block("From: a\nTo: b\n\nbody").as_deref(),
+            Some("From: a\nTo: b\n")
+        );
+        assert_eq!(leading_header_block("not a header\n\n"), None);
+    }
 
     #[test]
     fn newlines() {

@@ -1,7 +1,8 @@
 //! The remote-host rule: what the codes in the replies of AOL's inbound
 //! hosts mean.
 
-use bounce_core::{Draft, Reason};
+use bounce_core::rules::{by_code, RemoteRule};
+use bounce_core::Reason;
 
 /// AOL's mail domains and the hosts of its own MX (`mailin-01.mx.aol.com`).
 /// Its domains are received by Yahoo's hosts now: see the `yahooinc` rule.
@@ -22,13 +23,13 @@ const FAMILIES: &[(&str, Reason, &str)] = &[
     ("CON", Reason::RateLimited, "aol:CON"),
 ];
 
-/// The reason of a reply from AOL's hosts: its code, else the outbound
-/// relay's words about a destination it could not resolve.
-pub fn refine(draft: &Draft) -> Option<(Reason, &'static str)> {
-    if !draft.rhost.is_empty() && !under(&draft.rhost, RHOSTS) {
-        return None;
-    }
-    family(&draft.diagnosis).or_else(|| relay_wording(&draft.diagnosis))
+/// The remote-host rule: the reason of a reply from AOL's hosts.
+pub static RULE: RemoteRule = RemoteRule::new(RHOSTS).codes(reply);
+
+/// What a reply means: its code, else the outbound relay's words about a
+/// destination it could not resolve.
+fn reply(text: &str) -> Option<(Reason, &'static str)> {
+    family(text).or_else(|| relay_wording(text))
 }
 
 /// What AOL's outbound relay says of a destination it could not resolve
@@ -70,20 +71,7 @@ fn family(text: &str) -> Option<(Reason, &'static str)> {
         {
             return None;
         }
-        FAMILIES
-            .iter()
-            .find(|(f, _, _)| f.as_bytes() == prefix)
-            .map(|&(_, reason, rule)| (reason, rule))
-    })
-}
-
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    let host = host.trim_end_matches('.');
-    suffixes.iter().any(|s| {
-        host.len() >= s.len()
-            && host[host.len() - s.len()..].eq_ignore_ascii_case(s)
-            && (host.len() == s.len() || host.as_bytes()[host.len() - s.len() - 1] == b'.')
+        by_code(FAMILIES, |f| f.as_bytes() == prefix)
     })
 }
 
@@ -92,12 +80,7 @@ mod tests {
     use super::*;
 
     fn reason(rhost: &str, diagnosis: &str) -> Option<Reason> {
-        let d = Draft {
-            rhost: rhost.into(),
-            diagnosis: diagnosis.into(),
-            ..Draft::default()
-        };
-        refine(&d).map(|r| r.0)
+        bounce_testkit::refine(&RULE, rhost, diagnosis)
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod codes;
 
+use bounce_core::rules::decide_each;
 use bounce_core::standard::rfc3464;
 use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
@@ -15,20 +16,15 @@ impl ProviderMatcher for Aol {
         let dsn = separate_groups(mail.dsn()?);
         let mut recipients = rfc3464::recipients(&dsn);
         let body = mail.body();
-        for d in &mut recipients {
-            if d.command.is_none() {
-                d.command = paragraph(body, &d.recipient).and_then(Command::find);
-            }
-            if let Some((reason, rule)) = codes::relay_wording(&d.diagnosis) {
-                d.reason = Some(reason);
-                d.rule = rule;
-            }
+        for d in recipients.iter_mut().filter(|d| d.command.is_none()) {
+            d.command = paragraph(body, &d.recipient).and_then(Command::find);
         }
+        decide_each(&mut recipients, codes::relay_wording);
         (!recipients.is_empty()).then(|| Report::new(recipients))
     }
 
     fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        codes::refine(draft)
+        codes::RULE.refine(draft)
     }
 }
 

@@ -1,13 +1,14 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Provider, ProviderMatcher, Reason};
+use bounce_core::rules::{RemoteRule, Wordings};
+use bounce_core::Reason;
 
 /// iCloud Mail's domains and MX hosts (`mx01.mail.icloud.com`...).
 const RHOSTS: &[&str] = &["icloud.com", "me.com", "mac.com", "apple.com"];
 
 /// The wordings of iCloud Mail's replies, lowercase, and the reason each
 /// means.
-const WORDINGS: &[(&str, Reason, &str)] = &[
+static WORDINGS: Wordings = Wordings::new(&[
     // 550 5.1.6 recipient no longer on server: user@icloud.com
     (
         "recipient no longer on server",
@@ -94,39 +95,12 @@ const WORDINGS: &[(&str, Reason, &str)] = &[
         Reason::NotAccept,
         "apple:does-not-accept-mail",
     ),
-];
+]);
 
-struct Apple;
-
-impl ProviderMatcher for Apple {
-    fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        if !draft.rhost.is_empty() && !under(&draft.rhost, RHOSTS) {
-            // Another server refused on the way to an iCloud address.
-            return None;
-        }
-        let lower = draft.diagnosis.to_ascii_lowercase();
-        WORDINGS
-            .iter()
-            .find(|(w, _, _)| lower.contains(w))
-            .map(|&(_, reason, rule)| (reason, rule))
-    }
-}
-
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    bounce_core::rules::host_under_any(host, suffixes)
-}
+static RULE: RemoteRule = RemoteRule::new(RHOSTS).wordings(&WORDINGS);
 
 bounce_core::inventory::submit! {
-    Provider {
-        id: "apple",
-        kind: Kind::RemoteHost,
-        doc: include_str!("../README.md"),
-        fingerprints: &[],
-        rhosts: RHOSTS,
-        phrases: &[],
-        matcher: &Apple,
-    }
+    RULE.provider("apple", include_str!("../README.md"))
 }
 
 #[cfg(test)]
@@ -134,12 +108,7 @@ mod tests {
     use super::*;
 
     fn refine(rhost: &str, diagnosis: &str) -> Option<Reason> {
-        let d = Draft {
-            rhost: rhost.into(),
-            diagnosis: diagnosis.into(),
-            ..Draft::default()
-        };
-        Apple.refine(&d).map(|r| r.0)
+        bounce_testkit::refine(&RULE, rhost, diagnosis)
     }
 
     #[test]

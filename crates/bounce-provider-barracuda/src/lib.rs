@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::rules::join_groups;
 use bounce_core::standard::rfc3464;
 use bounce_core::text;
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
@@ -42,20 +43,13 @@ impl ProviderMatcher for Barracuda {
                 drafts.push(d);
             }
         }
-        for group in mail.dsn().map(rfc3464::recipients).unwrap_or_default() {
-            match drafts
-                .iter_mut()
-                .find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient))
-            {
-                Some(d) => {
-                    d.status = group.status;
-                    d.replycode = group.replycode;
-                    d.diagnosis = group.diagnosis;
-                    d.lhost = group.lhost;
-                }
-                None => drafts.push(group),
-            }
-        }
+        let dsn = mail.dsn().map(rfc3464::recipients).unwrap_or_default();
+        join_groups(&mut drafts, dsn, |d, group| {
+            d.status = group.status;
+            d.replycode = group.replycode;
+            d.diagnosis = group.diagnosis;
+            d.lhost = group.lhost;
+        });
         for d in &mut drafts {
             if d.diagnosis.is_empty() {
                 d.diagnosis = reason_line.unwrap_or(FIREWALL).to_owned();

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Provider, ProviderMatcher, Reason};
+use bounce_core::rules::{by_code, RemoteRule, Wordings};
+use bounce_core::Reason;
 
 /// Cox's mail domain: the remote-host rule is consulted for its recipients.
 const RHOSTS: &[&str] = &["cox.net"];
@@ -30,41 +31,31 @@ const CODES: &[(&str, Reason, &str)] = &[
     ("CXMJ", Reason::SpamDetected, "cox:CXMJ"),
 ];
 
-struct Cox;
+/// What Cox's reply means: its error code first, then its wording. Read for
+/// Cox's own hosts and for the Cloudmark MX when the recipient is Cox's.
+static RULE: RemoteRule = RemoteRule::new(RHOSTS)
+    .hosted_by(HOSTED_MX)
+    .codes(codes)
+    .wordings(&WORDINGS);
 
-impl ProviderMatcher for Cox {
-    fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        let domain = bounce_core::fact::domain_of(&draft.recipient);
-        let cox = draft.rhost.is_empty()
-            || under(&draft.rhost, RHOSTS)
-            || under(&draft.rhost, HOSTED_MX) && under(&domain, RHOSTS);
-        if !cox {
-            // Another server refused on the way to a Cox address.
-            return None;
-        }
-        classify(&draft.diagnosis)
-    }
-}
+/// "550 5.1.1 <user@cox.net> recipient rejected": no such mailbox.
+static WORDINGS: Wordings = Wordings::new(&[(
+    "recipient rejected",
+    Reason::UserUnknown,
+    "cox:recipient-rejected",
+)]);
 
-/// The reason Cox's reply names: its error code first, then its wording.
-fn classify(diagnosis: &str) -> Option<(Reason, &'static str)> {
-    if let Some(found) = diagnosis
+/// The reason of the first of Cox's codes among the words of a reply.
+fn codes(diagnosis: &str) -> Option<(Reason, &'static str)> {
+    diagnosis
         .split(|c: char| !c.is_ascii_alphanumeric())
         .find_map(code)
-    {
-        return Some(found);
-    }
-    let lower = diagnosis.to_ascii_lowercase();
-    // "550 5.1.1 <user@cox.net> recipient rejected": no such mailbox.
-    lower
-        .contains("recipient rejected")
-        .then_some((Reason::UserUnknown, "cox:recipient-rejected"))
 }
 
 /// The reason of one word of a reply, if it is one of Cox's codes.
 fn code(word: &str) -> Option<(Reason, &'static str)> {
-    if let Some(&(_, reason, rule)) = CODES.iter().find(|(c, _, _)| word.eq_ignore_ascii_case(c)) {
-        return Some((reason, rule));
+    if let Some(found) = by_code(CODES, |c| word.eq_ignore_ascii_case(c)) {
+        return Some(found);
     }
     let digits = |prefix: &str| {
         word.len() > prefix.len()
@@ -83,26 +74,15 @@ fn code(word: &str) -> Option<(Reason, &'static str)> {
     None
 }
 
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    bounce_core::rules::host_under_any(host, suffixes)
-}
-
 bounce_core::inventory::submit! {
-    Provider {
-        id: "cox",
-        kind: Kind::RemoteHost,
-        doc: include_str!("../README.md"),
-        fingerprints: &[],
-        rhosts: RHOSTS,
-        phrases: &[],
-        matcher: &Cox,
-    }
+    RULE.provider("cox", include_str!("../README.md"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bounce_core::rules::host_under_any;
+    use bounce_core::{Draft, ProviderMatcher};
 
     fn refine(rhost: &str, diagnosis: &str) -> Option<Reason> {
         let d = Draft {
@@ -111,7 +91,7 @@ mod tests {
             diagnosis: diagnosis.into(),
             ..Draft::default()
         };
-        Cox.refine(&d).map(|r| r.0)
+        RULE.refine(&d).map(|r| r.0)
     }
 
     #[test]
@@ -148,14 +128,14 @@ mod tests {
         assert_eq!(refine("smtp.example.org", "550 ... AUP#CXBL"), None);
         assert_eq!(refine("", "550 5.7.1 message refused, IPBLOCKED"), None);
         assert_eq!(refine("", "550 5.2.2 mailbox full"), None);
-        assert!(under("CXR.MX.A.cloudfilter.net.", HOSTED_MX));
-        assert!(!under("notcox.net", RHOSTS));
+        assert!(host_under_any("CXR.MX.A.cloudfilter.net.", HOSTED_MX));
+        assert!(!host_under_any("notcox.net", RHOSTS));
         let elsewhere = Draft {
             recipient: "user@example.org".into(),
             rhost: "mx.a.cloudfilter.net".into(),
             diagnosis: "550 ... AUP#CXBL".into(),
             ..Draft::default()
         };
-        assert_eq!(Cox.refine(&elsewhere), None);
+        assert_eq!(RULE.refine(&elsewhere), None);
     }
 }

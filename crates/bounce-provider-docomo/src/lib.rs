@@ -1,12 +1,13 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Command, Draft, Kind, Provider, ProviderMatcher, Reason};
+use bounce_core::rules::{RemoteRule, Wordings};
+use bounce_core::{text, Command, Draft, Kind, Provider, ProviderMatcher, Reason};
 
 /// NTT docomo's mobile mail domain and its MX hosts (`mfsmax.docomo.ne.jp`).
 const RHOSTS: &[&str] = &["docomo.ne.jp"];
 
 /// Replies of docomo's MX hosts other than "Unknown user", lowercase.
-const WORDINGS: &[(&str, Reason, &str)] = &[
+static WORDINGS: Wordings = Wordings::new(&[
     (
         "552 too much mail data",
         Reason::MailboxFull,
@@ -27,24 +28,21 @@ const WORDINGS: &[(&str, Reason, &str)] = &[
         Reason::SyntaxError,
         "docomo:parameter-not-implemented",
     ),
-];
+]);
 
 struct Docomo;
 
+static RULE: RemoteRule = RemoteRule::new(RHOSTS).wordings(&WORDINGS);
+
 impl ProviderMatcher for Docomo {
     fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        if !draft.rhost.is_empty() && !under(&draft.rhost, RHOSTS) {
-            // Another server refused on the way to a docomo address.
+        if !RULE.answers(draft) {
             return None;
         }
-        let lower = draft.diagnosis.to_ascii_lowercase();
-        if lower.contains("unknown user") {
+        if text::find_ci(&draft.diagnosis, "unknown user").is_some() {
             return unknown_user(draft);
         }
-        WORDINGS
-            .iter()
-            .find(|(w, _, _)| lower.contains(w))
-            .map(|&(_, reason, rule)| (reason, rule))
+        RULE.read(&draft.diagnosis)
     }
 }
 
@@ -65,11 +63,6 @@ fn unknown_user(draft: &Draft) -> Option<(Reason, &'static str)> {
         }
         _ => None,
     }
-}
-
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    bounce_core::rules::host_under_any(host, suffixes)
 }
 
 bounce_core::inventory::submit! {

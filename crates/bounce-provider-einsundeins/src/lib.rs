@@ -1,6 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::text::is_address;
+use bounce_core::text::{self, is_address};
 use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 
 /// The first line of the notices of United Internet's MTA.
@@ -98,7 +98,8 @@ pub fn decode_notice(body: &str) -> Option<Report> {
     }
     Some(Report {
         recipients,
-        original: header.and_then(header_block),
+        original: header
+            .and_then(|h| text::leading_header_block(h.trim_start_matches(['\n', ' ', '\t']))),
     })
 }
 
@@ -123,18 +124,6 @@ fn stage(rest: &str) -> Option<Command> {
         return Some(Command::EndOfData);
     }
     Command::parse(word)
-}
-
-/// The header block of the returned message after the marker line.
-fn header_block(text: &str) -> Option<String> {
-    let text = text.trim_start_matches(['\n', ' ', '\t']);
-    let end = text.find("\n\n").map_or(text.len(), |n| n + 1);
-    let block = &text[..end];
-    let first = block.lines().next()?;
-    first
-        .split_once(':')
-        .is_some_and(|(name, _)| !name.is_empty() && !name.contains(' '))
-        .then(|| block.to_owned())
 }
 
 bounce_core::inventory::submit! {

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::rules::{by_code, decide_each, host_under_any, RemoteRule};
 use bounce_core::standard::rfc3464;
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
@@ -62,44 +63,30 @@ impl ProviderMatcher for Facebook {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let from = mail.from_address().to_ascii_lowercase();
         let by_facebook = from.starts_with("mailer-daemon@")
-            && from.rsplit_once('@').is_some_and(|(_, d)| under(d, RHOSTS));
+            && from
+                .rsplit_once('@')
+                .is_some_and(|(_, d)| host_under_any(d, RHOSTS));
         if !by_facebook || !mail.body().contains(OPENING) {
             return None;
         }
         let mut recipients = rfc3464::recipients(mail.dsn()?);
-        for d in &mut recipients {
-            if let Some((reason, rule)) = code(&d.diagnosis) {
-                d.reason = Some(reason);
-                d.rule = rule;
-            }
-        }
+        decide_each(&mut recipients, code);
         (!recipients.is_empty()).then(|| Report::new(recipients))
     }
 
     fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        if !draft.rhost.is_empty() && !under(&draft.rhost, RHOSTS) {
-            return None;
-        }
-        code(&draft.diagnosis)
+        RULE.refine(draft)
     }
 }
+
+/// The remote-host rule: replies of Facebook's hosts, by their codes.
+static RULE: RemoteRule = RemoteRule::new(RHOSTS).codes(code);
 
 /// The reason of the first of Facebook's response codes in a reply
 /// (`550 5.1.1 RCP-P1 http://postmaster.facebook.com/response_codes?...`).
 fn code(text: &str) -> Option<(Reason, &'static str)> {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .find_map(|word| CODES.iter().find(|(c, _, _)| *c == word))
-        .map(|&(_, reason, rule)| (reason, rule))
-}
-
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    let host = host.trim_end_matches('.');
-    suffixes.iter().any(|s| {
-        host.len() >= s.len()
-            && host[host.len() - s.len()..].eq_ignore_ascii_case(s)
-            && (host.len() == s.len() || host.as_bytes()[host.len() - s.len() - 1] == b'.')
-    })
+        .find_map(|word| by_code(CODES, |c| *c == word))
 }
 
 bounce_core::inventory::submit! {

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Provider, ProviderMatcher, Reason};
+use bounce_core::rules::{by_code, RemoteRule, Wordings};
+use bounce_core::Reason;
 
 /// The domains of Orange (formerly France Télécom) and La Poste, and their MX
 /// hosts (`smtp-in.orange.fr`, `smtpz4.laposte.net`).
@@ -45,7 +46,7 @@ const CODES: &[(u16, Reason, &str)] = &[
 
 /// Wordings (French and English halves of the same replies), lowercase, for
 /// replies that come without a code.
-const WORDINGS: &[(&str, Reason, &str)] = &[
+static WORDINGS: Wordings = Wordings::new(&[
     (
         "client host blocked for spamming",
         Reason::Blocked,
@@ -91,27 +92,14 @@ const WORDINGS: &[(&str, Reason, &str)] = &[
         Reason::AuthFailure,
         "franceptt:spf",
     ),
-];
+]);
 
-struct FrancePtt;
+static RULE: RemoteRule = RemoteRule::new(RHOSTS).codes(code).wordings(&WORDINGS);
 
-impl ProviderMatcher for FrancePtt {
-    fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        if !draft.rhost.is_empty() && !under(&draft.rhost, RHOSTS) {
-            // Another server refused on the way to an Orange address.
-            return None;
-        }
-        if let Some(code) = error_code(&draft.diagnosis) {
-            if let Some(&(_, reason, rule)) = CODES.iter().find(|(c, _, _)| *c == code) {
-                return Some((reason, rule));
-            }
-        }
-        let lower = draft.diagnosis.to_ascii_lowercase();
-        WORDINGS
-            .iter()
-            .find(|(w, _, _)| lower.contains(w))
-            .map(|&(_, reason, rule)| (reason, rule))
-    }
+/// The reason of the Orange or La Poste error code in a reply.
+fn code(text: &str) -> Option<(Reason, &'static str)> {
+    let code = error_code(text)?;
+    by_code(CODES, |c| *c == code)
 }
 
 /// The three digits of an `OFR_416`, `OFR006_102` or `LPN007_426` code.
@@ -143,21 +131,8 @@ fn error_code(text: &str) -> Option<u16> {
     })
 }
 
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    bounce_core::rules::host_under_any(host, suffixes)
-}
-
 bounce_core::inventory::submit! {
-    Provider {
-        id: "franceptt",
-        kind: Kind::RemoteHost,
-        doc: include_str!("../README.md"),
-        fingerprints: &[],
-        rhosts: RHOSTS,
-        phrases: &[],
-        matcher: &FrancePtt,
-    }
+    RULE.provider("franceptt", include_str!("../README.md"))
 }
 
 #[cfg(test)]
@@ -165,12 +140,7 @@ mod tests {
     use super::*;
 
     fn refine(rhost: &str, diagnosis: &str) -> Option<Reason> {
-        let d = Draft {
-            rhost: rhost.into(),
-            diagnosis: diagnosis.into(),
-            ..Draft::default()
-        };
-        FrancePtt.refine(&d).map(|r| r.0)
+        bounce_testkit::refine(&RULE, rhost, diagnosis)
     }
 
     #[test]

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Provider, ProviderMatcher, Reason};
+use bounce_core::rules::{RemoteRule, Wordings};
+use bounce_core::Reason;
 
 /// GoDaddy's (Workspace Email, "secureserver") hosts: the MX of its
 /// customers' domains (`mx1.secureserver.net`...) and its SMTP relays
@@ -10,7 +11,7 @@ const RHOSTS: &[&str] = &["secureserver.net"];
 /// The wordings of GoDaddy's replies (see its "What does my email bounceback
 /// mean?" page), lowercase, in the order they are tried: the IP blocks come
 /// before the content they mention.
-const WORDINGS: &[(&str, Reason, &str)] = &[
+static WORDINGS: Wordings = Wordings::new(&[
     // 554 RBL Reject.
     ("rbl reject", Reason::Blocked, "godaddy:rbl-reject"),
     // 550 5.7.1 ... www.spamhaus.org/query/bl?ip=192.0.2.1
@@ -100,41 +101,16 @@ const WORDINGS: &[(&str, Reason, &str)] = &[
         Reason::UserUnknown,
         "godaddy:recipient-not-found",
     ),
-];
+]);
 
-struct GoDaddy;
-
-impl ProviderMatcher for GoDaddy {
-    fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        let lower = draft.diagnosis.to_ascii_lowercase();
-        // The reply names GoDaddy's host (`p3plibsmtp03-08.prod.phx3.secureserver.net`)
-        // even when the bounce does not say which host refused.
-        let said_by_godaddy = lower.contains("secureserver.net");
-        if !draft.rhost.is_empty() && !under(&draft.rhost, RHOSTS) && !said_by_godaddy {
-            return None;
-        }
-        WORDINGS
-            .iter()
-            .find(|(w, _, _)| lower.contains(w))
-            .map(|&(_, reason, rule)| (reason, rule))
-    }
-}
-
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    bounce_core::rules::host_under_any(host, suffixes)
-}
+/// GoDaddy's replies name its host (`p3plibsmtp03-08.prod.phx3.secureserver.net`)
+/// even when the bounce does not say which host refused.
+static RULE: RemoteRule = RemoteRule::new(RHOSTS)
+    .quoted_by(RHOSTS)
+    .wordings(&WORDINGS);
 
 bounce_core::inventory::submit! {
-    Provider {
-        id: "godaddy",
-        kind: Kind::RemoteHost,
-        doc: include_str!("../README.md"),
-        fingerprints: &[],
-        rhosts: RHOSTS,
-        phrases: &[],
-        matcher: &GoDaddy,
-    }
+    RULE.provider("godaddy", include_str!("../README.md"))
 }
 
 #[cfg(test)]
@@ -142,12 +118,7 @@ mod tests {
     use super::*;
 
     fn refine(rhost: &str, diagnosis: &str) -> Option<Reason> {
-        let d = Draft {
-            rhost: rhost.into(),
-            diagnosis: diagnosis.into(),
-            ..Draft::default()
-        };
-        GoDaddy.refine(&d).map(|r| r.0)
+        bounce_testkit::refine(&RULE, rhost, diagnosis)
     }
 
     #[test]

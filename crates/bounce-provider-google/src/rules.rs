@@ -2,9 +2,8 @@
 //! Workspace, Google Groups) word their refusals, after Google's published
 //! SMTP error reference (<https://support.google.com/a/answer/3726730>).
 
-use bounce_core::{Draft, ProviderMatcher, Reason};
-use regex::Regex;
-use std::sync::LazyLock;
+use bounce_core::rules::{by_code, host_under_any, Wordings};
+use bounce_core::{text, Draft, ProviderMatcher, Reason};
 
 /// Google's hosts and the domains its servers receive for.
 pub(crate) const RHOSTS: &[&str] = &[
@@ -18,26 +17,24 @@ pub(crate) const RHOSTS: &[&str] = &[
 /// The `google` remote-host rule.
 pub(crate) struct Google;
 
-/// One refusal: its reason, the status code it must come with (any when
-/// empty), and a phrase of its text, lowercase.
-struct Rule {
-    reason: Reason,
-    status: &'static str,
-    phrase: &'static str,
-    id: &'static str,
-}
-
+/// Each row is one refusal: its reason, the status code it must come with
+/// (any when empty), and a phrase of its text, lowercase. The rows become
+/// [`WORDINGS`] (the rule of each named `google:PHRASE`) and [`STATUSES`].
 macro_rules! rules {
     ($($reason:ident $status:literal $phrase:literal;)+) => {
-        &[$(Rule { reason: Reason::$reason, status: $status, phrase: $phrase, id: concat!("google:", $phrase) }),+]
+        /// Tried in order; the first whose phrase occurs (and whose status
+        /// matches, when it names one) decides. More specific wordings come
+        /// first: "rate limited because ... unauthenticated" is about
+        /// authentication, "out of storage space and inactive" about a full
+        /// mailbox.
+        static WORDINGS: Wordings = Wordings::new(&[$(($phrase, Reason::$reason, concat!("google:", $phrase))),+]);
+        /// The status code each row of [`WORDINGS`] must come with (any
+        /// when empty).
+        const STATUSES: &[&str] = &[$($status),+];
     };
 }
 
-/// Tried in order; the first whose phrase occurs (and whose status matches,
-/// when it names one) decides. More specific wordings come first: "rate
-/// limited because ... unauthenticated" is about authentication, "out of
-/// storage space and inactive" about a full mailbox.
-const RULES: &[Rule] = rules! {
+rules! {
     // Authentication: SPF, DKIM, DMARC (5.7.26, 4.7.26, 4.7.27, 4.7.30, 4.7.32).
     AuthFailure "" "does not pass authentication checks";
     AuthFailure "" "fails to pass authentication checks";
@@ -128,7 +125,7 @@ const RULES: &[Rule] = rules! {
     SystemError "" "server busy, try again later";
     NetworkError "" "timeout - closing connection";
     NetworkError "" "this may indicate a mail loop";
-};
+}
 
 /// Codes that mean one thing whenever Google's servers use them.
 const CODES: &[(&str, Reason, &str)] = &[
@@ -155,9 +152,7 @@ impl ProviderMatcher for Google {
         }
         let status = draft.status.map(|s| s.to_string()).unwrap_or_default();
         if said_by_google || is_google(&draft.rhost) {
-            if let Some((_, reason, id)) = CODES.iter().find(|(code, _, _)| *code == status) {
-                return Some((*reason, id));
-            }
+            return by_code(CODES, |code| *code == status);
         }
         None
     }
@@ -168,56 +163,30 @@ impl ProviderMatcher for Google {
 /// was involved.
 pub(crate) fn by_wording(draft: &Draft) -> Option<(Reason, &'static str)> {
     let status = draft.status.map(|s| s.to_string()).unwrap_or_default();
-    let text = normalize(&draft.diagnosis);
-    RULES
-        .iter()
-        .find(|r| (r.status.is_empty() || r.status == status) && text.contains(r.phrase))
-        .map(|r| (r.reason, r.id))
+    // Google quotes its multi-line replies with the codes repeated on every
+    // line, and also as `550 5.7.1` or `550 #5.7.1`.
+    let text = text::strip_continuations(&draft.diagnosis, true);
+    WORDINGS.find_where(&text, |i| STATUSES[i].is_empty() || STATUSES[i] == status)
 }
 
 /// Whether `host` is one of Google's.
 fn is_google(host: &str) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    RHOSTS
-        .iter()
-        .any(|s| host == *s || host.ends_with(&format!(".{s}")))
-}
-
-/// Google's multi-line replies come quoted with the code repeated on every
-/// line (`550-5.7.26 ... 550-5.7.26 ...`), often in the middle of a phrase:
-/// drop the repeats, fold whitespace, lowercase.
-fn normalize(diagnosis: &str) -> String {
-    static CONTINUATION: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}\b").expect("valid regex")
-    });
-    let stripped = CONTINUATION.replace_all(diagnosis, " ");
-    stripped
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase()
+    host_under_any(host, RHOSTS)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bounce_core::Status;
 
     fn refine(rhost: &str, status: &str, text: &str) -> Option<Reason> {
-        let d = Draft {
-            rhost: rhost.into(),
-            status: Status::parse(status),
-            diagnosis: text.into(),
-            ..Draft::default()
-        };
-        Google.refine(&d).map(|r| r.0)
+        bounce_testkit::refine_with_status(&Google, rhost, status, text)
     }
 
     #[test]
     fn continuation_codes_do_not_break_phrases() {
         assert_eq!(
-            normalize("550-5.7.25 PTR record 550-5.7.25 setup, or"),
-            "ptr record setup, or"
+            text::strip_continuations("550-5.7.25 PTR record 550-5.7.25 setup, or", true),
+            "PTR record setup, or"
         );
         assert_eq!(
             refine("gmail-smtp-in.l.google.com", "5.7.25", "550-5.7.25 The IP address sending this message does not have a 550-5.7.25 PTR record setup"),

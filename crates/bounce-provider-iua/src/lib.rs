@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Provider, ProviderMatcher, Reason};
+use bounce_core::rules::{by_code, RemoteRule};
+use bounce_core::{text, Reason};
 
 /// I.UA's mail domains and MX hosts (`mx*.email.ua`).
 const RHOSTS: &[&str] = &["i.ua", "email.ua"];
@@ -30,28 +31,18 @@ const CODES: &[(u8, Reason, &str)] = &[
     (10, Reason::Filtered, "iua:err10"),
 ];
 
-struct Iua;
+static RULE: RemoteRule = RemoteRule::new(RHOSTS).codes(error);
 
-impl ProviderMatcher for Iua {
-    fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        if !draft.rhost.is_empty() && !under(&draft.rhost, RHOSTS) {
-            return None;
-        }
-        let number = error_page(&draft.diagnosis)?;
-        CODES
-            .iter()
-            .find(|(n, _, _)| *n == number)
-            .map(|&(_, reason, rule)| (reason, rule))
-    }
+/// The reason the error page a reply links to explains.
+fn error(text: &str) -> Option<(Reason, &'static str)> {
+    let number = error_page(text)?;
+    by_code(CODES, |n| *n == number)
 }
 
 /// The number of the error page a reply links to: `mail.i.ua/err/3/` → 3.
 fn error_page(text: &str) -> Option<u8> {
-    const PAGE: &[u8] = b".i.ua/err/";
-    let pos = text
-        .as_bytes()
-        .windows(PAGE.len())
-        .position(|w| w.eq_ignore_ascii_case(PAGE))?;
+    const PAGE: &str = ".i.ua/err/";
+    let pos = text::find_ci(text, PAGE)?;
     let rest = &text[pos + PAGE.len()..];
     let end = rest.bytes().take_while(u8::is_ascii_digit).count();
     if end == 0 || end > 2 {
@@ -60,21 +51,8 @@ fn error_page(text: &str) -> Option<u8> {
     rest[..end].parse().ok()
 }
 
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    bounce_core::rules::host_under_any(host, suffixes)
-}
-
 bounce_core::inventory::submit! {
-    Provider {
-        id: "iua",
-        kind: Kind::RemoteHost,
-        doc: include_str!("../README.md"),
-        fingerprints: &[],
-        rhosts: RHOSTS,
-        phrases: &[],
-        matcher: &Iua,
-    }
+    RULE.provider("iua", include_str!("../README.md"))
 }
 
 #[cfg(test)]
@@ -82,12 +60,7 @@ mod tests {
     use super::*;
 
     fn refine(rhost: &str, diagnosis: &str) -> Option<Reason> {
-        let d = Draft {
-            rhost: rhost.into(),
-            diagnosis: diagnosis.into(),
-            ..Draft::default()
-        };
-        Iua.refine(&d).map(|r| r.0)
+        bounce_testkit::refine(&RULE, rhost, diagnosis)
     }
 
     #[test]

@@ -1,22 +1,13 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Provider, ProviderMatcher, Reason};
+use bounce_core::rules::RemoteRule;
+use bounce_core::Reason;
 
 /// au's mobile mail domains and their MX hosts (`lsean.ezweb.ne.jp`,
 /// `msmx.au.com`).
 const RHOSTS: &[&str] = &["ezweb.ne.jp", "au.com"];
 
-struct Kddi;
-
-impl ProviderMatcher for Kddi {
-    fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        if !draft.rhost.is_empty() && !under(&draft.rhost, RHOSTS) {
-            // Another server refused on the way to an au address.
-            return None;
-        }
-        classify(&draft.diagnosis)
-    }
-}
+static RULE: RemoteRule = RemoteRule::new(RHOSTS).codes(classify);
 
 /// The reason of au's "User unknown" replies: with the address in brackets
 /// the mailbox does not exist; with the address left out (`550 : User
@@ -40,26 +31,14 @@ fn classify(diagnosis: &str) -> Option<(Reason, &'static str)> {
     filtered.then_some((Reason::Filtered, "kddi:refused-by-recipient-filter"))
 }
 
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    bounce_core::rules::host_under_any(host, suffixes)
-}
-
 bounce_core::inventory::submit! {
-    Provider {
-        id: "kddi",
-        kind: Kind::RemoteHost,
-        doc: include_str!("../README.md"),
-        fingerprints: &[],
-        rhosts: RHOSTS,
-        phrases: &[],
-        matcher: &Kddi,
-    }
+    RULE.provider("kddi", include_str!("../README.md"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bounce_core::{Draft, ProviderMatcher};
 
     #[test]
     fn user_unknown_with_and_without_address() {
@@ -82,6 +61,6 @@ mod tests {
             diagnosis: "550 : User unknown".into(),
             ..Draft::default()
         };
-        assert_eq!(Kddi.refine(&relay), None);
+        assert_eq!(RULE.refine(&relay), None);
     }
 }

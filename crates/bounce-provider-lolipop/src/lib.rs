@@ -29,16 +29,8 @@ fn greeting_host(body: &str) -> &str {
 /// Whether a host name or an address is at lolipop.jp (the domain itself or
 /// one of its hosts).
 fn is_lolipop_host(host: &str) -> bool {
-    let host = host
-        .rsplit('@')
-        .next()
-        .unwrap_or(host)
-        .trim_end_matches(['.', '>'])
-        .as_bytes();
-    let Some(cut) = host.len().checked_sub(DOMAIN.len()) else {
-        return false;
-    };
-    host[cut..].eq_ignore_ascii_case(DOMAIN.as_bytes()) && (cut == 0 || host[cut - 1] == b'.')
+    let host = host.rsplit('@').next().unwrap_or(host);
+    bounce_core::rules::host_under(host.trim_end_matches(['.', '>']), DOMAIN)
 }
 
 bounce_core::inventory::submit! {

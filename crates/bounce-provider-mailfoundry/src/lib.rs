@@ -1,7 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::text;
-use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+use bounce_core::{rules, text, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -45,9 +44,7 @@ fn recipients(body: &str) -> Vec<Draft> {
         if let Some(rest) = line.strip_prefix(RECIPIENT) {
             in_reason = false;
             if let Some(addr) = text::find_address(rest) {
-                let mut d = Draft::new(text::clean_address(addr));
-                d.action = "failed".to_owned();
-                out.push(d);
+                out.push(rules::failed_draft(text::clean_address(addr)));
             }
             continue;
         }
@@ -62,10 +59,7 @@ fn recipients(body: &str) -> Vec<Draft> {
                     d.rhost = c[1].trim_end_matches('.').to_owned();
                 }
             }
-            if !d.diagnosis.is_empty() {
-                d.diagnosis.push(' ');
-            }
-            d.diagnosis.push_str(line);
+            rules::push_diagnosis(d, line);
         }
     }
     out

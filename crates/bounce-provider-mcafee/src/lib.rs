@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::rules::join_groups;
 use bounce_core::standard::rfc3464;
 use bounce_core::text;
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
@@ -26,19 +27,9 @@ impl ProviderMatcher for McAfee {
         }
         let mut drafts: Vec<Draft> = listed.lines().filter_map(recipient_line).collect();
         let dsn = mail.dsn().map(rfc3464::recipients).unwrap_or_default();
-        for group in dsn {
-            match drafts
-                .iter_mut()
-                .find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient))
-            {
-                Some(d) => merge(d, group),
-                None => drafts.push(group),
-            }
-        }
-        for d in &mut drafts {
-            if d.action.is_empty() {
-                d.action = "failed".to_owned();
-            }
+        join_groups(&mut drafts, dsn, merge);
+        for d in drafts.iter_mut().filter(|d| d.action.is_empty()) {
+            d.action = "failed".to_owned();
         }
         (!drafts.is_empty()).then(|| Report::new(drafts))
     }

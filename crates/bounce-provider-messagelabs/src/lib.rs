@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::rules::{decide_each, join_groups, Wordings};
 use bounce_core::standard::rfc3464;
 use bounce_core::text;
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
@@ -14,7 +15,7 @@ const AGENTS: &[&str] = &[
 const TRAILER: &str = "The message subject was:";
 
 /// Email Security.cloud's wordings (lowercase) and the reasons they name.
-const WORDINGS: &[(&str, Reason, &str)] = &[
+static WORDINGS: Wordings = Wordings::new(&[
     (
         "please turn on smtp authentication",
         Reason::SecurityError,
@@ -40,7 +41,7 @@ const WORDINGS: &[(&str, Reason, &str)] = &[
         Reason::AuthFailure,
         "messagelabs:domain-authentication",
     ),
-];
+]);
 
 struct MessageLabs;
 
@@ -55,31 +56,18 @@ impl ProviderMatcher for MessageLabs {
         let list = &list[..list.find(TRAILER).unwrap_or(list.len())];
         let mut drafts = recipients(list);
         let dsn = mail.dsn().map(rfc3464::recipients).unwrap_or_default();
-        for group in dsn {
-            match drafts
-                .iter_mut()
-                .find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient))
-            {
-                Some(d) => {
-                    d.status = d.status.or(group.status);
-                    d.lhost = group.lhost;
-                    d.date = group.date;
-                    if d.diagnosis.is_empty() {
-                        d.diagnosis = group.diagnosis;
-                    }
-                }
-                None => drafts.push(group),
+        join_groups(&mut drafts, dsn, |d, group| {
+            d.status = d.status.or(group.status);
+            d.lhost = group.lhost;
+            d.date = group.date;
+            if d.diagnosis.is_empty() {
+                d.diagnosis = group.diagnosis;
             }
+        });
+        for d in drafts.iter_mut().filter(|d| d.action.is_empty()) {
+            d.action = "failed".to_owned();
         }
-        for d in &mut drafts {
-            if d.action.is_empty() {
-                d.action = "failed".to_owned();
-            }
-            if let Some((reason, rule)) = wording(&d.diagnosis) {
-                d.reason = Some(reason);
-                d.rule = rule;
-            }
-        }
+        decide_each(&mut drafts, wording);
         (!drafts.is_empty()).then(|| Report::new(drafts))
     }
 
@@ -120,11 +108,11 @@ fn recipients(list: &str) -> Vec<Draft> {
 
 /// The reason one of Email Security.cloud's wordings names.
 fn wording(diagnosis: &str) -> Option<(Reason, &'static str)> {
-    let lower = diagnosis.to_ascii_lowercase();
-    if let Some((_, reason, rule)) = WORDINGS.iter().find(|(w, _, _)| lower.contains(w)) {
-        return Some((*reason, rule));
+    if let Some(found) = WORDINGS.find(diagnosis) {
+        return Some(found);
     }
     // The Address Registry: "542 user@example.com Rejected".
+    let lower = diagnosis.to_ascii_lowercase();
     let t = lower.trim();
     (t.starts_with("542 ") && t.ends_with("rejected"))
         .then_some((Reason::UserUnknown, "messagelabs:542-address-registry"))

@@ -2,6 +2,9 @@
 //! run with LF, CRLF and bare-CR line endings.
 
 use bounce_provider_messagelabs as _;
+// Linked as in the binary, so that the fixtures record what the whole
+// product reports (a bounce relayed by Postfix is decoded by postfix).
+use bounce_provider_postfix as _;
 
 #[test]
 fn fixtures() {

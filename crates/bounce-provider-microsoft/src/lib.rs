@@ -9,16 +9,16 @@ use bounce_core::{Kind, Provider};
 /// Whether `host` belongs to Microsoft's cloud mail (Outlook.com, Exchange
 /// Online / Office 365, Exchange Online Protection).
 fn is_microsoft_cloud(host: &str) -> bool {
-    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-    [
-        "outlook.com",
-        "office365.com",
-        "office365.us",
-        "outlook.cn",
-        "hotmail.com",
-    ]
-    .iter()
-    .any(|s| host == *s || host.ends_with(&format!(".{s}")))
+    bounce_core::rules::host_under_any(
+        host.trim(),
+        &[
+            "outlook.com",
+            "office365.com",
+            "office365.us",
+            "outlook.cn",
+            "hotmail.com",
+        ],
+    )
 }
 
 bounce_core::inventory::submit! {

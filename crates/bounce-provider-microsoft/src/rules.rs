@@ -6,9 +6,8 @@
 //! "SMTP error codes" (<https://sendersupport.olc.protection.outlook.com/pm/troubleshooting.aspx>).
 
 use crate::is_microsoft_cloud;
-use bounce_core::{Draft, ProviderMatcher, Reason, Status};
-use regex::Regex;
-use std::sync::LazyLock;
+use bounce_core::rules::{by_code, Wordings};
+use bounce_core::{text, Draft, ProviderMatcher, Reason, Status};
 
 /// Microsoft's hosts and the consumer domains its servers receive for.
 pub(crate) const RHOSTS: &[&str] = &[
@@ -35,96 +34,88 @@ pub(crate) const RHOSTS: &[&str] = &[
 /// The `microsoft` remote-host rule.
 pub(crate) struct Microsoft;
 
-/// One refusal: its reason, the status code it must come with (any when
-/// empty), and a phrase of its text, lowercase.
-struct Rule {
-    reason: Reason,
-    status: &'static str,
-    phrase: &'static str,
-    id: &'static str,
-}
-
+/// One refusal a row: its reason and a phrase of its text, lowercase; the
+/// rule is named `microsoft:PHRASE`.
 macro_rules! rules {
-    ($($reason:ident $status:literal $phrase:literal;)+) => {
-        &[$(Rule { reason: Reason::$reason, status: $status, phrase: $phrase, id: concat!("microsoft:", $phrase) }),+]
+    ($($reason:ident $phrase:literal;)+) => {
+        Wordings::new(&[$(($phrase, Reason::$reason, concat!("microsoft:", $phrase))),+])
     };
 }
 
-/// Tried in order; the first whose phrase occurs (and whose status matches,
-/// when it names one) decides.
-const RULES: &[Rule] = rules! {
+/// Tried in order; the first whose phrase occurs decides.
+static WORDINGS: Wordings = rules! {
     // Recipients (5.1.1, 5.1.10, 5.4.1 directory-based edge blocking, 5.5.0).
-    UserUnknown "" "recipientnotfound";
-    UserUnknown "" "recipnotfound";
-    UserUnknown "" "recipient not found by smtp address lookup";
-    UserUnknown "" "recipient address rejected: access denied";
-    UserUnknown "" "requested action not taken: mailbox unavailable";
-    Suspend "" "mailbox disabled";
-    Suspend "" "mailbox is disabled";
-    HostUnknown "" "dns domain does not exist";
-    HostUnknown "" "nonexistentdomain";
+    UserUnknown "recipientnotfound";
+    UserUnknown "recipnotfound";
+    UserUnknown "recipient not found by smtp address lookup";
+    UserUnknown "recipient address rejected: access denied";
+    UserUnknown "requested action not taken: mailbox unavailable";
+    Suspend "mailbox disabled";
+    Suspend "mailbox is disabled";
+    HostUnknown "dns domain does not exist";
+    HostUnknown "nonexistentdomain";
     // Mailbox and message size (5.2.2, 5.2.3, 5.3.4).
-    RateLimited "" "submission quota exceeded";
-    MailboxFull "" "quotaexceeded";
-    MailboxFull "" "mailbox full";
-    MailboxFull "" "mailbox is full";
-    EmailTooLarge "" "recipsizelimit";
-    EmailTooLarge "" "sendsizelimit";
-    EmailTooLarge "" "message too large";
+    RateLimited "submission quota exceeded";
+    MailboxFull "quotaexceeded";
+    MailboxFull "mailbox full";
+    MailboxFull "mailbox is full";
+    EmailTooLarge "recipsizelimit";
+    EmailTooLarge "sendsizelimit";
+    EmailTooLarge "message too large";
     // Reputation and rate (4.7.650, 5.7.708, 5.7.508, 5.2.121, 5.2.122, 4.3.2, 5.1.90, RP-00x).
-    BadReputation "" "rate limited due to ip reputation";
-    BadReputation "" "traffic not accepted from this ip";
-    RateLimited "" "has exceeded permitted limits";
-    RateLimited "" "message receive limit";
-    RateLimited "" "thread limit exceeded";
-    RateLimited "" "reached your daily limit";
-    RateLimited "" "exceeded the rate limit";
-    RateLimited "" "exceeded the connection limit";
-    RateLimited "" "server busy. please try again later";
+    BadReputation "rate limited due to ip reputation";
+    BadReputation "traffic not accepted from this ip";
+    RateLimited "has exceeded permitted limits";
+    RateLimited "message receive limit";
+    RateLimited "thread limit exceeded";
+    RateLimited "reached your daily limit";
+    RateLimited "exceeded the rate limit";
+    RateLimited "exceeded the connection limit";
+    RateLimited "server busy. please try again later";
     // Authentication (5.7.509, 5.7.515, 5.7.23, 4.7.26/5.7.26, 5.7.25).
-    AuthFailure "" "does not pass dmarc verification";
-    AuthFailure "" "doesn't meet the required authentication level";
-    AuthFailure "" "sender policy framework violation";
-    AuthFailure "" "must pass either spf or dkim validation";
-    RequirePtr "" "must have a reverse dns record";
+    AuthFailure "does not pass dmarc verification";
+    AuthFailure "doesn't meet the required authentication level";
+    AuthFailure "sender policy framework violation";
+    AuthFailure "must pass either spf or dkim validation";
+    RequirePtr "must have a reverse dns record";
     // The sending host (5.7.1, 5.7.506, 5.7.510, 5.7.511, 5.7.513, 5.7.606-649,
     // 5.7.750, Outlook.com SC-00x, DY-00x, OU-00x, S3140, S3150).
-    Blocked "" "banned sending ip";
-    Blocked "" "banned sender";
-    Blocked "" "blocked using spamhaus";
-    Blocked "" "blocked using";
-    Blocked "" "customer block list";
-    Blocked "" "does not accept email over ipv4";
-    Blocked "" "bad helo";
-    Blocked "" "on our block list";
-    Blocked "" "mail rejected by outlook.com for policy reasons";
-    Blocked "" "mail rejected by windows live hotmail for policy reasons";
-    Blocked "" "do not accept email from dynamic ip";
-    Blocked "" "tenant has exceeded threshold";
-    Blocked "" "client blocked from sending from unregistered domains";
-    SpamDetected "" "spam abuse detected";
+    Blocked "banned sending ip";
+    Blocked "banned sender";
+    Blocked "blocked using spamhaus";
+    Blocked "blocked using";
+    Blocked "customer block list";
+    Blocked "does not accept email over ipv4";
+    Blocked "bad helo";
+    Blocked "on our block list";
+    Blocked "mail rejected by outlook.com for policy reasons";
+    Blocked "mail rejected by windows live hotmail for policy reasons";
+    Blocked "do not accept email from dynamic ip";
+    Blocked "tenant has exceeded threshold";
+    Blocked "client blocked from sending from unregistered domains";
+    SpamDetected "spam abuse detected";
     // Relaying, senders and groups (5.7.54, 5.7.64, 5.7.57, 5.7.60, 5.1.0, 5.1.8, 5.7.1, 5.7.12x-13x).
-    NoRelaying "" "unable to relay";
-    NoRelaying "" "relay access denied";
-    SecurityError "" "not authenticated to send anonymous mail";
-    SecurityError "" "does not have permissions to send as this sender";
-    Rejected "" "bad outbound sender";
-    Rejected "" "sender denied";
-    Rejected "" "sender not in allowed-senders list";
-    Rejected "" "sender not authenticated for group";
-    Rejected "" "sender was not authenticated for mailbox";
-    Rejected "" "delivery not authorized, message refused";
-    PolicyViolation "" "does not allow external forwarding";
+    NoRelaying "unable to relay";
+    NoRelaying "relay access denied";
+    SecurityError "not authenticated to send anonymous mail";
+    SecurityError "does not have permissions to send as this sender";
+    Rejected "bad outbound sender";
+    Rejected "sender denied";
+    Rejected "sender not in allowed-senders list";
+    Rejected "sender not authenticated for group";
+    Rejected "sender was not authenticated for mailbox";
+    Rejected "delivery not authorized, message refused";
+    PolicyViolation "does not allow external forwarding";
     // Content and form (5.6.211, 5.6.213, 5.7.512).
-    NotCompliantRfc "" "must be rfc 5322 section 3.6.2 compliant";
-    ContentError "" "invalid mime content";
+    NotCompliantRfc "must be rfc 5322 section 3.6.2 compliant";
+    ContentError "invalid mime content";
     // Transport (5.4.300, 5.4.316, 4.4.7, 5.4.6, 5.4.14, 5.4.312, 4.7.321).
-    Expired "" "message expired";
-    NetworkError "" "routing loop detected";
-    NetworkError "" "loop detected";
-    NetworkError "" "dns query failed";
-    FailedStartTls "" "starttls-not-supported";
-    FailedStartTls "" "must issue a starttls command first";
+    Expired "message expired";
+    NetworkError "routing loop detected";
+    NetworkError "loop detected";
+    NetworkError "dns query failed";
+    FailedStartTls "starttls-not-supported";
+    FailedStartTls "must issue a starttls command first";
 };
 
 /// A range of status codes: class, subject, lowest and highest detail.
@@ -152,30 +143,24 @@ impl ProviderMatcher for Microsoft {
         if draft.diagnosis.is_empty() {
             return None;
         }
-        let text = normalize(&draft.diagnosis);
+        // Multi-line replies come quoted with the code on every line.
+        let text = text::strip_continuations(&draft.diagnosis, false).to_ascii_lowercase();
         let said_by_microsoft = is_microsoft_cloud(&draft.rhost) || mentions_microsoft_host(&text);
         if !draft.rhost.is_empty() && !said_by_microsoft {
             // Another server refused on the way to a Microsoft address.
             return None;
         }
-        let status = draft.status.map(|s| s.to_string()).unwrap_or_default();
-        if let Some(r) = RULES
-            .iter()
-            .find(|r| (r.status.is_empty() || r.status == status) && text.contains(r.phrase))
-        {
-            return Some((r.reason, r.id));
+        if let Some(found) = WORDINGS.find(&text) {
+            return Some(found);
         }
         let s = draft.status?;
         if !said_by_microsoft && draft.diagnosis.contains('@') && !has_code(s, 5, 1, 10) {
             // Only a recipient domain to go by, and a reply that may be anyone's.
             return None;
         }
-        CODES
-            .iter()
-            .find(|((class, subject, lo, hi), _, _)| {
-                s.class() == *class && s.subject() == *subject && (*lo..=*hi).contains(&s.detail())
-            })
-            .map(|(_, reason, id)| (*reason, *id))
+        by_code(CODES, |(class, subject, lo, hi)| {
+            s.class() == *class && s.subject() == *subject && (*lo..=*hi).contains(&s.detail())
+        })
     }
 }
 
@@ -189,32 +174,12 @@ fn mentions_microsoft_host(text: &str) -> bool {
     text.contains(".prod.outlook.com") || text.contains(".protection.outlook.com")
 }
 
-/// Multi-line replies quoted with the code on every line, whitespace and case
-/// folded.
-fn normalize(diagnosis: &str) -> String {
-    static CONTINUATION: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b[245]\d\d-[245]\.\d{1,3}\.\d{1,3}\b").expect("valid regex")
-    });
-    let stripped = CONTINUATION.replace_all(diagnosis, " ");
-    stripped
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn refine(rhost: &str, status: &str, text: &str) -> Option<Reason> {
-        let d = Draft {
-            rhost: rhost.into(),
-            status: Status::parse(status),
-            diagnosis: text.into(),
-            ..Draft::default()
-        };
-        Microsoft.refine(&d).map(|r| r.0)
+        bounce_testkit::refine_with_status(&Microsoft, rhost, status, text)
     }
 
     #[test]

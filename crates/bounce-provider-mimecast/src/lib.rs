@@ -1,10 +1,11 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Provider, ProviderMatcher, Reason};
+use bounce_core::rules::Wordings;
+use bounce_core::{text, Draft, Kind, Provider, ProviderMatcher, Reason};
 
 /// Mimecast's wordings (lowercase) and the reasons they name, most specific
 /// first.
-const WORDINGS: &[(&str, Reason, &str)] = &[
+static WORDINGS: Wordings = Wordings::new(&[
     (
         "host network not allowed",
         Reason::PolicyViolation,
@@ -62,7 +63,7 @@ const WORDINGS: &[(&str, Reason, &str)] = &[
         Reason::EmailTooLarge,
         "mimecast:message-size",
     ),
-];
+]);
 
 struct Mimecast;
 
@@ -74,14 +75,12 @@ impl ProviderMatcher for Mimecast {
 
 /// The reason one of Mimecast's wordings names.
 fn wording(diagnosis: &str) -> Option<(Reason, &'static str)> {
-    let lower = diagnosis.to_ascii_lowercase();
-    if lower.contains("recipient address rejected") && lower.contains("does not exist") {
+    if text::find_ci(diagnosis, "recipient address rejected").is_some()
+        && text::find_ci(diagnosis, "does not exist").is_some()
+    {
         return Some((Reason::UserUnknown, "mimecast:recipient-does-not-exist"));
     }
-    WORDINGS
-        .iter()
-        .find(|(w, _, _)| lower.contains(w))
-        .map(|&(_, r, rule)| (r, rule))
+    WORDINGS.find(diagnosis)
 }
 
 bounce_core::inventory::submit! {

@@ -1,7 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::text;
-use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+use bounce_core::{rules, text, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -98,10 +97,7 @@ fn recipients(text_part: &str) -> Vec<Draft> {
             open = true;
         } else if open {
             if let Some(d) = out.last_mut() {
-                if !d.diagnosis.is_empty() {
-                    d.diagnosis.push(' ');
-                }
-                d.diagnosis.push_str(line.trim());
+                rules::push_diagnosis(d, line.trim());
             }
         }
     }

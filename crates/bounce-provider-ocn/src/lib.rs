@@ -80,12 +80,7 @@ pub fn is_ocn(mail: &Mail<'_>) -> bool {
 
 /// Whether `host` is OCN's (`ocn.ad.jp`, `ocn.ne.jp` or below).
 pub fn is_ocn_host(host: &str) -> bool {
-    let host = host.trim().trim_end_matches('.');
-    DOMAINS.iter().any(|d| {
-        host.len() >= d.len()
-            && host.as_bytes()[host.len() - d.len()..].eq_ignore_ascii_case(d.as_bytes())
-            && (host.len() == d.len() || host.as_bytes()[host.len() - d.len() - 1] == b'.')
-    })
+    bounce_core::rules::host_under_any(host.trim(), DOMAINS)
 }
 
 /// The largest char boundary of `s` not above `at`.

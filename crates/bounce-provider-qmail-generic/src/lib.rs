@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::rules;
 use bounce_core::smtp::{Command, ReplyCode, Status};
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
@@ -212,17 +213,7 @@ pub fn decode_text(body: &str) -> Option<Report> {
     let (notice, original) = split_original(&body[start..]);
     let lhost = local_host(notice);
 
-    let mut blocks: Vec<(&str, Vec<&str>)> = Vec::new();
-    for line in notice.lines() {
-        let line = line.trim();
-        if let Some(addr) = recipient_line(line) {
-            blocks.push((addr, Vec::new()));
-        } else if let Some((_, lines)) = blocks.last_mut() {
-            if !line.is_empty() {
-                lines.push(line);
-            }
-        }
-    }
+    let blocks = rules::headed_blocks(notice.lines(), rules::bracketed_address);
     let recipients: Vec<Draft> = blocks
         .iter()
         .map(|(addr, lines)| draft(addr, lines, lhost))
@@ -234,12 +225,6 @@ pub fn decode_text(body: &str) -> Option<Report> {
         recipients,
         original: original.map(str::to_owned),
     })
-}
-
-/// `<user@example.jp>:` → `user@example.jp`.
-fn recipient_line(line: &str) -> Option<&str> {
-    let inner = line.strip_prefix('<')?.strip_suffix(">:")?;
-    (inner.contains('@') && !inner.contains(['<', '>', ' '])).then_some(inner)
 }
 
 /// The notice, and the header block of the copy that follows it.
@@ -476,10 +461,13 @@ I'm not going to try again; this message has been in the queue too long.\n";
 
     #[test]
     fn hosts_and_lines() {
-        assert_eq!(recipient_line("<a@example.jp>:"), Some("a@example.jp"));
-        assert_eq!(recipient_line("<a@example.jp>: x"), None);
         assert_eq!(
-            recipient_line("From: <a@example.jp> RCPT: <b@example.jp> 192.0.2.1 failed"),
+            rules::bracketed_address("<a@example.jp>:"),
+            Some("a@example.jp")
+        );
+        assert_eq!(rules::bracketed_address("<a@example.jp>: x"), None);
+        assert_eq!(
+            rules::bracketed_address("From: <a@example.jp> RCPT: <b@example.jp> 192.0.2.1 failed"),
             None
         );
         assert_eq!(

@@ -2,6 +2,7 @@
 
 pub mod notice;
 
+use bounce_core::standard::rfc3464;
 use bounce_core::text::{self, field, Field};
 use bounce_core::{
     Command, Draft, Kind, Mail, Provider, ProviderMatcher, ReplyCode, Report, Status,
@@ -176,7 +177,7 @@ fn from_dsn(dsn: &str) -> Vec<Draft> {
         let Some(rcpt) = field(&g, "Final-Recipient").or_else(|| field(&g, "Original-Recipient"))
         else {
             if let Some(r) = field(&g, "Reporting-MTA") {
-                lhost = host_value(r).to_owned();
+                lhost = rfc3464::value_after_type(r).to_owned();
             }
             if let Some(a) = field(&g, "Arrival-Date") {
                 arrival = a.to_owned();
@@ -211,18 +212,14 @@ fn from_dsn(dsn: &str) -> Vec<Draft> {
 
 fn read_group(d: &mut Draft, g: &[Field<'_>]) {
     if let Some(a) = field(g, "Action") {
-        d.action = a
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        d.action = rfc3464::action_word(a);
     }
     d.status = field(g, "Status").and_then(Status::find);
     if let Some(r) = field(g, "Remote-MTA") {
-        d.rhost = host_value(r).to_owned();
+        d.rhost = rfc3464::value_after_type(r).to_owned();
     }
     if let Some(r) = field(g, "Reporting-MTA") {
-        d.lhost = host_value(r).to_owned();
+        d.lhost = rfc3464::value_after_type(r).to_owned();
     }
     if let Some(dc) = field(g, "Diagnostic-Code") {
         match dc.split_once(';') {
@@ -236,15 +233,6 @@ fn read_group(d: &mut Draft, g: &[Field<'_>]) {
     if let Some(date) = field(g, "Last-Attempt-Date") {
         d.date = date.to_owned();
     }
-}
-
-/// `dns; mx.example.jp` → `mx.example.jp`.
-fn host_value(v: &str) -> &str {
-    let v = v.split_once(';').map_or(v, |(_, rest)| rest).trim();
-    v.split([' ', '['])
-        .next()
-        .unwrap_or("")
-        .trim_end_matches('.')
 }
 
 /// Without a delivery-status part: one draft per listed address. A program

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::rules::join_groups;
 use bounce_core::standard::rfc3464;
 use bounce_core::text;
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
@@ -24,24 +25,16 @@ impl ProviderMatcher for SurfControl {
         let transcript = &body[body.find(START)?..];
         let mut drafts = recipients(transcript);
         let dsn = mail.dsn().map(rfc3464::recipients).unwrap_or_default();
-        for group in dsn {
-            match drafts
-                .iter_mut()
-                .find(|d| d.recipient.eq_ignore_ascii_case(&group.recipient))
-            {
-                Some(d) => {
-                    d.status = d.status.or(group.status);
-                    if d.diagnosis.is_empty() {
-                        d.diagnosis = group.diagnosis;
-                        d.replycode = group.replycode;
-                    }
-                    if !group.action.is_empty() {
-                        d.action = group.action;
-                    }
-                }
-                None => drafts.push(group),
+        join_groups(&mut drafts, dsn, |d, group| {
+            d.status = d.status.or(group.status);
+            if d.diagnosis.is_empty() {
+                d.diagnosis = group.diagnosis;
+                d.replycode = group.replycode;
             }
-        }
+            if !group.action.is_empty() {
+                d.action = group.action;
+            }
+        });
         (!drafts.is_empty()).then(|| Report::new(drafts))
     }
 }

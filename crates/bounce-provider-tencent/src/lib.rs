@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{Draft, Kind, Provider, ProviderMatcher, Reason};
+use bounce_core::rules::{RemoteRule, Wordings};
+use bounce_core::Reason;
 
 /// Tencent's mail domains and MX hosts (`mx1.qq.com`, `mxbiz1.qq.com`...).
 const RHOSTS: &[&str] = &["qq.com", "foxmail.com"];
@@ -8,7 +9,7 @@ const RHOSTS: &[&str] = &["qq.com", "foxmail.com"];
 /// The wordings of Tencent's replies (each has a help page at
 /// service.mail.qq.com), lowercase, in the order they are tried: a longer
 /// wording before one it contains.
-const WORDINGS: &[(&str, Reason, &str)] = &[
+static WORDINGS: Wordings = Wordings::new(&[
     (
         "ip frequency limited",
         Reason::RateLimited,
@@ -78,39 +79,12 @@ const WORDINGS: &[(&str, Reason, &str)] = &[
         Reason::UserUnknown,
         "tencent:mailbox-not-found",
     ),
-];
+]);
 
-struct Tencent;
-
-impl ProviderMatcher for Tencent {
-    fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        if !draft.rhost.is_empty() && !under(&draft.rhost, RHOSTS) {
-            // Another server refused on the way to a QQ address.
-            return None;
-        }
-        let lower = draft.diagnosis.to_ascii_lowercase();
-        WORDINGS
-            .iter()
-            .find(|(w, _, _)| lower.contains(w))
-            .map(|&(_, reason, rule)| (reason, rule))
-    }
-}
-
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    bounce_core::rules::host_under_any(host, suffixes)
-}
+static RULE: RemoteRule = RemoteRule::new(RHOSTS).wordings(&WORDINGS);
 
 bounce_core::inventory::submit! {
-    Provider {
-        id: "tencent",
-        kind: Kind::RemoteHost,
-        doc: include_str!("../README.md"),
-        fingerprints: &[],
-        rhosts: RHOSTS,
-        phrases: &[],
-        matcher: &Tencent,
-    }
+    RULE.provider("tencent", include_str!("../README.md"))
 }
 
 #[cfg(test)]
@@ -118,12 +92,7 @@ mod tests {
     use super::*;
 
     fn refine(rhost: &str, diagnosis: &str) -> Option<Reason> {
-        let d = Draft {
-            rhost: rhost.into(),
-            diagnosis: diagnosis.into(),
-            ..Draft::default()
-        };
-        Tencent.refine(&d).map(|r| r.0)
+        bounce_testkit::refine(&RULE, rhost, diagnosis)
     }
 
     #[test]

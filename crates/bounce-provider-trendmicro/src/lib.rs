@@ -1,7 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::text;
-use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+use bounce_core::{rules, text, Command, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 
 const NAMES: &[&str] = &["InterScan MSS", "InterScan Notification"];
 const SUBJECT_EN: &str = "Mail could not be delivered";
@@ -45,8 +44,7 @@ fn transcript(body: &str, strict: bool) -> Vec<Draft> {
             command = Some(cmd);
             if cmd == Command::Rcpt {
                 if let Some(addr) = text::find_address(said) {
-                    let mut d = Draft::new(text::clean_address(addr));
-                    d.action = "failed".to_owned();
+                    let mut d = rules::failed_draft(text::clean_address(addr));
                     d.command = Some(cmd);
                     out.push(d);
                 }
@@ -66,16 +64,12 @@ fn transcript(body: &str, strict: bool) -> Vec<Draft> {
         };
         if fresh {
             let Some(addr) = named else { continue };
-            let mut d = Draft::new(addr);
-            d.action = "failed".to_owned();
+            let mut d = rules::failed_draft(addr);
             d.command = command;
             out.push(d);
         }
         if let Some(d) = out.last_mut() {
-            if !d.diagnosis.is_empty() {
-                d.diagnosis.push(' ');
-            }
-            d.diagnosis.push_str(said);
+            rules::push_diagnosis(d, said);
         }
     }
     out

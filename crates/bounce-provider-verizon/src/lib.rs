@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::rules::{decide_each, RemoteRule};
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, ReplyCode, Report};
 
 /// Verizon Wireless's messaging gateways: SMS (`vtext.com`) and MMS
@@ -24,30 +25,29 @@ impl ProviderMatcher for Verizon {
             } else {
                 return None;
             };
-        for d in &mut recipients {
-            if let Some((reason, rule)) = wording(&d.diagnosis) {
-                d.reason = Some(reason);
-                d.rule = rule;
-            }
-        }
+        decide_each(&mut recipients, wording);
         (!recipients.is_empty()).then(|| Report::new(recipients))
     }
 
     fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        if !draft.rhost.is_empty() && !under(&draft.rhost, RHOSTS) {
-            return None;
-        }
-        if let Some(found) = wording(&draft.diagnosis) {
-            return Some(found);
-        }
-        // 571 (not a reply code RFC 5321 knows, so the dispatcher does not
-        // read it): delivery not authorized, the gateway refuses this sender.
-        let refused = draft
-            .diagnosis
-            .split_whitespace()
-            .any(|w| w == "571" || w.starts_with("571-"));
-        refused.then_some((Reason::Rejected, "verizon:571"))
+        RULE.refine(draft)
     }
+}
+
+/// The remote-host rule: replies of Verizon's gateways.
+static RULE: RemoteRule = RemoteRule::new(RHOSTS).codes(gateway_reply);
+
+/// What a gateway's reply means: Verizon's own sentences, else its 571 (not
+/// a reply code RFC 5321 knows, so the dispatcher does not read it): delivery
+/// not authorized, the gateway refuses this sender.
+fn gateway_reply(text: &str) -> Option<(Reason, &'static str)> {
+    if let Some(found) = wording(text) {
+        return Some(found);
+    }
+    let refused = text
+        .split_whitespace()
+        .any(|w| w == "571" || w.starts_with("571-"));
+    refused.then_some((Reason::Rejected, "verizon:571"))
 }
 
 /// The MMS gateway's notice: "Message could not be delivered to mobile.",
@@ -111,16 +111,6 @@ fn wording(text: &str) -> Option<(Reason, &'static str)> {
     } else {
         None
     }
-}
-
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    let host = host.trim_end_matches('.');
-    suffixes.iter().any(|s| {
-        host.len() >= s.len()
-            && host[host.len() - s.len()..].eq_ignore_ascii_case(s)
-            && (host.len() == s.len() || host.as_bytes()[host.len() - s.len() - 1] == b'.')
-    })
 }
 
 bounce_core::inventory::submit! {

@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::text;
-use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
+use bounce_core::rules;
+use bounce_core::{Kind, Mail, Provider, ProviderMatcher, Report};
 
 const START: &str = "Unable to deliver message to the following address(es)";
 const ORIGINAL: &str = "--- Original message follows.";
@@ -10,48 +10,8 @@ struct X2;
 
 impl ProviderMatcher for X2 {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
-        let body = mail.body();
-        let list = text::after_line_with(body, START)?;
-        let (list, original) = match list.find(ORIGINAL) {
-            Some(at) => (&list[..at], text::after_line_with(&list[at..], ORIGINAL)),
-            None => (list, None),
-        };
-        let drafts = recipients(list);
-        if drafts.is_empty() {
-            return None;
-        }
-        let mut report = Report::new(drafts);
-        report.original = original.map(|o| o.trim_start_matches('\n').to_owned());
-        Some(report)
+        rules::address_list_report(mail.body(), START, ORIGINAL)
     }
-}
-
-/// `<address>:` lines, each with the paragraph under it.
-fn recipients(list: &str) -> Vec<Draft> {
-    let mut out: Vec<Draft> = Vec::new();
-    let mut open = false;
-    for line in list.lines() {
-        let line = line.trim();
-        if line.is_empty() {
-            open = false;
-            continue;
-        }
-        let head = line.strip_prefix('<').and_then(|l| l.strip_suffix(">:"));
-        if let Some(addr) = head.filter(|a| text::is_address(a)) {
-            let mut d = Draft::new(text::clean_address(addr));
-            d.action = "failed".to_owned();
-            out.push(d);
-            open = true;
-        } else if open {
-            if let Some(d) = out.last_mut() {
-                if !d.diagnosis.is_empty() {
-                    d.diagnosis.push(' ');
-                }
-                d.diagnosis.push_str(line);
-            }
-        }
-    }
-    out
 }
 
 bounce_core::inventory::submit! {
@@ -72,11 +32,14 @@ mod tests {
 
     #[test]
     fn paragraphs() {
-        let r =
-            recipients("\n<a@example.com>:\nfirst line\nsecond line\n\n<b@example.com>:\nother\n");
-        assert_eq!(r.len(), 2);
-        assert_eq!(r[0].diagnosis, "first line second line");
-        assert_eq!(r[1].diagnosis, "other");
-        assert!(recipients("Hello <a@example.com>: not a heading\n").is_empty());
+        let body = format!(
+            "{START}:\n\n<a@example.com>:\nfirst line\nsecond line\n\n<b@example.com>:\nother\n\n\
+Hello <c@example.com>: not a heading\n{ORIGINAL}\n\nFrom: s@example.org\n"
+        );
+        let r = rules::address_list_report(&body, START, ORIGINAL).unwrap();
+        assert_eq!(r.recipients.len(), 2);
+        assert_eq!(r.recipients[0].diagnosis, "first line second line");
+        assert_eq!(r.recipients[1].diagnosis, "other");
+        assert_eq!(r.original.as_deref(), Some("From: s@example.org\n"));
     }
 }

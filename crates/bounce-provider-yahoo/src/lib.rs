@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::rules::Wordings;
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report, Status};
 use bounce_provider_qmail_generic as qmail;
 
@@ -8,18 +9,18 @@ const GREETING: &str = "Message from yahoo.co.jp.";
 
 /// Yahoo! JAPAN's wordings, in its notices and in the replies of its MX
 /// hosts (`554 delivery error: dd ... - mta....mail.kcd.yahoo.co.jp`).
-const WORDINGS: &[(Reason, &str, &str)] = &[
+static WORDINGS: Wordings = Wordings::new(&[
     (
-        Reason::UserUnknown,
         "doesn't have a yahoo.co.jp account",
+        Reason::UserUnknown,
         "yahoo:no-account",
     ),
     (
-        Reason::Suspend,
         "account has been disabled or discontinued",
+        Reason::Suspend,
         "yahoo:disabled",
     ),
-];
+]);
 
 struct Yahoo;
 
@@ -31,7 +32,7 @@ impl ProviderMatcher for Yahoo {
         }
         let mut report = qmail::decode_text(body)?;
         for d in &mut report.recipients {
-            if let Some((reason, rule)) = wording(&d.diagnosis) {
+            if let Some((reason, rule)) = WORDINGS.find(&d.diagnosis) {
                 d.reason = Some(reason);
                 d.rule = rule;
                 if Status::find(&d.diagnosis).is_none() {
@@ -43,17 +44,8 @@ impl ProviderMatcher for Yahoo {
     }
 
     fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        wording(&draft.diagnosis)
+        WORDINGS.refine(draft)
     }
-}
-
-/// The reason one of Yahoo! JAPAN's wordings names.
-fn wording(text: &str) -> Option<(Reason, &'static str)> {
-    let lower = text.to_ascii_lowercase();
-    WORDINGS
-        .iter()
-        .find(|(_, w, _)| lower.contains(w))
-        .map(|&(r, _, rule)| (r, rule))
 }
 
 bounce_core::inventory::submit! {
@@ -78,15 +70,15 @@ mod tests {
     #[test]
     fn wordings() {
         assert_eq!(
-            wording("554 delivery error: dd This user doesn't have a yahoo.co.jp account (a@yahoo.co.jp) [-5] - mta1.mail.kcd.yahoo.co.jp"),
+            WORDINGS.find("554 delivery error: dd This user doesn't have a yahoo.co.jp account (a@yahoo.co.jp) [-5] - mta1.mail.kcd.yahoo.co.jp"),
             Some((Reason::UserUnknown, "yahoo:no-account"))
         );
         assert_eq!(
-            wording("Sorry your message to a@yahoo.co.jp cannot be delivered. This account has been disabled or discontinued [#102]."),
+            WORDINGS.find("Sorry your message to a@yahoo.co.jp cannot be delivered. This account has been disabled or discontinued [#102]."),
             Some((Reason::Suspend, "yahoo:disabled"))
         );
         assert_eq!(
-            wording("554 Message not allowed - DM Email not accepted for policy reasons"),
+            WORDINGS.find("554 Message not allowed - DM Email not accepted for policy reasons"),
             None
         );
     }

@@ -2,6 +2,8 @@
 
 mod rules;
 
+use bounce_core::rules::{bracketed_address, headed_blocks};
+use bounce_core::text;
 use bounce_core::{
     Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, ReplyCode, Report,
 };
@@ -20,7 +22,7 @@ impl ProviderMatcher for YahooInc {
     }
 
     fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
-        rules::refine(draft)
+        rules::RULE.refine(draft)
     }
 }
 
@@ -35,21 +37,7 @@ fn decode_text(body: &str) -> Option<Report> {
         Some(end) => (&text[..end], Some(&text[end + COPY.len()..])),
         None => (text, None),
     };
-    let mut blocks: Vec<(&str, Vec<&str>)> = Vec::new();
-    for line in notice.lines().skip(1) {
-        let line = line.trim();
-        if let Some(addr) = line
-            .strip_prefix('<')
-            .and_then(|l| l.strip_suffix(">:"))
-            .filter(|a| a.contains('@') && !a.contains([' ', '<', '>']))
-        {
-            blocks.push((addr, Vec::new()));
-        } else if let Some((_, lines)) = blocks.last_mut() {
-            if !line.is_empty() {
-                lines.push(line);
-            }
-        }
-    }
+    let blocks = headed_blocks(notice.lines().skip(1), bracketed_address);
     let recipients: Vec<Draft> = blocks
         .iter()
         .map(|(addr, lines)| draft(addr, lines))
@@ -59,7 +47,8 @@ fn decode_text(body: &str) -> Option<Report> {
     }
     Some(Report {
         recipients,
-        original: copy.and_then(header_block),
+        original: copy
+            .and_then(|c| text::leading_header_block(c.trim_start_matches(['\n', ' ', '\t', '.']))),
     })
 }
 
@@ -115,18 +104,6 @@ fn leading_code(text: &str) -> Option<ReplyCode> {
         return None;
     }
     ReplyCode::parse(head).filter(|r| r.class() >= 4)
-}
-
-/// The header block at the start of the returned copy, if it is one.
-fn header_block(copy: &str) -> Option<String> {
-    let copy = copy.trim_start_matches(['\n', ' ', '\t', '.']);
-    let end = copy.find("\n\n").map_or(copy.len(), |n| n + 1);
-    let block = &copy[..end];
-    let first = block.lines().next()?;
-    first
-        .split_once(':')
-        .is_some_and(|(name, _)| !name.is_empty() && !name.contains(' '))
-        .then(|| block.to_owned())
 }
 
 bounce_core::inventory::submit! {

@@ -1,6 +1,7 @@
 //! The remote-host rule: what the replies of Yahoo's MX hosts mean.
 
-use bounce_core::{Draft, Reason};
+use bounce_core::rules::{RemoteRule, Wordings};
+use bounce_core::Reason;
 
 /// The zone of Yahoo's MX hosts (`mta5.am0.yahoodns.net`, and
 /// `mx-aol.mail.gm0.yahoodns.net` for AOL's domains). The rule reads a reply
@@ -10,7 +11,7 @@ pub const RHOSTS: &[&str] = &["yahoodns.net"];
 
 /// The wordings of Yahoo's replies (see its "SMTP error codes" page),
 /// lowercase, in the order they are tried.
-const WORDINGS: &[(&str, Reason, &str)] = &[
+static WORDINGS: Wordings = Wordings::new(&[
     // 421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to
     // unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes
     (
@@ -113,36 +114,17 @@ const WORDINGS: &[(&str, Reason, &str)] = &[
         Reason::Suspend,
         "yahooinc:account-disabled",
     ),
-];
+]);
 
-/// The reason of a reply from Yahoo's hosts.
-pub fn refine(draft: &Draft) -> Option<(Reason, &'static str)> {
-    if !under(&draft.rhost, RHOSTS) {
-        return None;
-    }
-    let lower = draft.diagnosis.to_ascii_lowercase();
-    WORDINGS
-        .iter()
-        .find(|(w, _, _)| lower.contains(w))
-        .map(|&(_, reason, rule)| (reason, rule))
-}
-
-/// Whether `host` is one of `suffixes` or a name under one of them.
-fn under(host: &str, suffixes: &[&str]) -> bool {
-    bounce_core::rules::host_under_any(host, suffixes)
-}
+/// The remote-host rule: the reason of a reply from Yahoo's hosts.
+pub static RULE: RemoteRule = RemoteRule::new(RHOSTS).host_required().wordings(&WORDINGS);
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn reason(rhost: &str, diagnosis: &str) -> Option<Reason> {
-        let d = Draft {
-            rhost: rhost.into(),
-            diagnosis: diagnosis.into(),
-            ..Draft::default()
-        };
-        refine(&d).map(|r| r.0)
+        bounce_testkit::refine(&RULE, rhost, diagnosis)
     }
 
     #[test]

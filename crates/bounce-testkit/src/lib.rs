@@ -7,8 +7,11 @@
 //! `replycode`, `hardbounce`, `smtpagent`, `smtpcommand`, `rhost`). An empty
 //! array says the message is no bounce. Every fixture is run three times: as
 //! written, with CRLF line endings and with bare-CR line endings.
+//!
+//! Also the small helpers that remote-host rules' unit tests share
+//! ([`reply`], [`refine`]).
 
-use bounce_core::{Decoder, Registry};
+use bounce_core::{Decoder, Draft, ProviderMatcher, Reason, Registry, Status};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -37,6 +40,36 @@ fn cr(b: &[u8]) -> Vec<u8> {
         .into_iter()
         .map(|c| if c == b'\n' { b'\r' } else { c })
         .collect()
+}
+
+/// A draft of a reply from `rhost` (empty: no host named), saying
+/// `diagnosis`, and nothing else.
+pub fn reply(rhost: &str, diagnosis: &str) -> Draft {
+    Draft {
+        rhost: rhost.into(),
+        diagnosis: diagnosis.into(),
+        ..Draft::default()
+    }
+}
+
+/// The reason a remote-host rule gives a [`reply`] from `rhost`.
+pub fn refine(rule: &dyn ProviderMatcher, rhost: &str, diagnosis: &str) -> Option<Reason> {
+    rule.refine(&reply(rhost, diagnosis)).map(|r| r.0)
+}
+
+/// [`refine`] for a reply that comes with the status code `status` (none
+/// when it does not parse).
+pub fn refine_with_status(
+    rule: &dyn ProviderMatcher,
+    rhost: &str,
+    status: &str,
+    diagnosis: &str,
+) -> Option<Reason> {
+    let draft = Draft {
+        status: Status::parse(status),
+        ..reply(rhost, diagnosis)
+    };
+    rule.refine(&draft).map(|r| r.0)
 }
 
 /// The fixtures (`*.eml` with a `*.json` beside) in a folder, sorted.

@@ -20,7 +20,11 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     // A report without Diagnostic-Code: the human-readable part says why.
     let shared = explanation(mail.body(), "");
     for d in recipients.iter_mut().filter(|d| d.diagnosis.is_empty()) {
-        d.diagnosis = if shared.is_empty() { explanation(mail.body(), &d.recipient) } else { shared.clone() };
+        d.diagnosis = if shared.is_empty() {
+            explanation(mail.body(), &d.recipient)
+        } else {
+            shared.clone()
+        };
         if d.replycode.is_none() {
             d.replycode = ReplyCode::find(&d.diagnosis);
         }
@@ -115,11 +119,7 @@ pub fn recipients(dsn: &str) -> Vec<Draft> {
 fn draft_from_group(g: &[Field<'_>], rcpt: &str) -> Draft {
     let mut d = Draft::new(text::clean_address(rcpt));
     if let Some(a) = field(g, "Action") {
-        d.action = a
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        d.action = action_word(a);
     }
     if let Some(s) = field(g, "Status") {
         d.status = Status::find(s);
@@ -149,8 +149,19 @@ fn draft_from_group(g: &[Field<'_>], rcpt: &str) -> Draft {
     d
 }
 
-/// `dns; mx.example.jp` → `mx.example.jp`; also drops a bracketed address.
-fn value_after_type(v: &str) -> &str {
+/// The action an `Action` field names: its first word, lowercase
+/// (`Failed (permanent)` → `failed`).
+pub fn action_word(value: &str) -> String {
+    value
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The host of a `Reporting-MTA` or `Remote-MTA` field: `dns;
+/// mx.example.jp` → `mx.example.jp`; also drops a bracketed address.
+pub fn value_after_type(v: &str) -> &str {
     let v = v.split_once(';').map_or(v, |(_, rest)| rest).trim();
     v.split([' ', '['])
         .next()
