@@ -39,7 +39,10 @@ fn seen(m: &Mail<'_>) -> Seen {
         original: m.original(),
         content_type: m.content_type().to_owned(),
         report_type: m.report_type().map(str::to_owned),
-        headers: m.headers().map(|(n, v)| (n.to_owned(), v.into_owned())).collect(),
+        headers: m
+            .headers()
+            .map(|(n, v)| (n.to_owned(), v.into_owned()))
+            .collect(),
         subject: m.subject().to_owned(),
         from_address: m.from_address().to_owned(),
         to_address: m.to_address().to_owned(),
@@ -95,7 +98,9 @@ fn reference(bytes: &[u8]) -> Option<Seen> {
                         original = Some(normalize_text(Cow::Owned(t.to_string())).into_owned());
                     }
                 }
-                "message/delivery-status" | "message/global-delivery-status" | "text/delivery-status" => {
+                "message/delivery-status"
+                | "message/global-delivery-status"
+                | "text/delivery-status" => {
                     dsn.get_or_insert_with(|| normalize_text(Cow::Borrowed(t)).into_owned());
                 }
                 "message/feedback-report" => {
@@ -111,9 +116,16 @@ fn reference(bytes: &[u8]) -> Option<Seen> {
             PartType::Binary(b) | PartType::InlineBinary(b) => {
                 let lossy = || normalize_text(String::from_utf8_lossy(b)).into_owned();
                 match ctype.as_str() {
-                    "message/delivery-status" | "message/global-delivery-status" if dsn.is_none() => dsn = Some(lossy()),
+                    "message/delivery-status" | "message/global-delivery-status"
+                        if dsn.is_none() =>
+                    {
+                        dsn = Some(lossy())
+                    }
                     "message/feedback-report" if feedback.is_none() => feedback = Some(lossy()),
-                    "text/rfc822-headers" | "message/rfc822-headers" | "message/rfc822" | "message/global-headers"
+                    "text/rfc822-headers"
+                    | "message/rfc822-headers"
+                    | "message/rfc822"
+                    | "message/global-headers"
                         if original.is_none() =>
                     {
                         original = Some(lossy())
@@ -124,7 +136,10 @@ fn reference(bytes: &[u8]) -> Option<Seen> {
             PartType::Message(inner) => {
                 if original.is_none() {
                     let raw = inner.raw_message();
-                    let end = inner.parts.first().map_or(raw.len(), |p| (p.offset_body as usize).min(raw.len()));
+                    let end = inner
+                        .parts
+                        .first()
+                        .map_or(raw.len(), |p| (p.offset_body as usize).min(raw.len()));
                     original = Some(String::from_utf8_lossy(&raw[..end]).into_owned());
                     parsed_original = Some(Original::from_message(inner));
                 }
@@ -133,7 +148,8 @@ fn reference(bytes: &[u8]) -> Option<Seen> {
     }
     if body.trim().is_empty() {
         if let Some(h) = html {
-            body = normalize_text(Cow::Owned(mail_parser::decoders::html::html_to_text(h))).into_owned();
+            body = normalize_text(Cow::Owned(mail_parser::decoders::html::html_to_text(h)))
+                .into_owned();
         }
     }
     let raw_value = |h: &mail_parser::Header<'_>| {
@@ -143,7 +159,10 @@ fn reference(bytes: &[u8]) -> Option<Seen> {
         String::from_utf8_lossy(&raw[start..end]).trim().to_owned()
     };
     let first = |a: Option<&mail_parser::Address<'_>>| {
-        a.and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_owned()
+        a.and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or("")
+            .to_owned()
     };
     let raw = msg.raw_message();
     Some(Seen {
@@ -156,8 +175,15 @@ fn reference(bytes: &[u8]) -> Option<Seen> {
         },
         original_headers: original,
         content_type: ctype_of(msg.parts[0].content_type()),
-        report_type: msg.parts[0].content_type().and_then(|c| c.attribute("report-type")).map(str::to_owned),
-        headers: msg.parts[0].headers.iter().map(|h| (h.name.as_str().to_owned(), raw_value(h))).collect(),
+        report_type: msg.parts[0]
+            .content_type()
+            .and_then(|c| c.attribute("report-type"))
+            .map(str::to_owned),
+        headers: msg.parts[0]
+            .headers
+            .iter()
+            .map(|h| (h.name.as_str().to_owned(), raw_value(h)))
+            .collect(),
         subject: msg.subject().unwrap_or("").to_owned(),
         from_address: first(msg.from()),
         to_address: first(msg.to()),
@@ -166,7 +192,6 @@ fn reference(bytes: &[u8]) -> Option<Seen> {
         raw_headers: raw[..(msg.parts[0].offset_body as usize).min(raw.len())].to_vec(),
     })
 }
-
 
 /// The reference for `Original::from_headers`: mail-parser's header parse.
 fn reference_original(block: &str) -> Original {
@@ -210,7 +235,9 @@ fn damaged(bytes: &[u8]) -> Vec<Vec<u8>> {
         out.push(bytes[..bytes.len() * k / 8].to_vec());
     }
     let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
-    let dashed: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].starts_with(b"--")).collect();
+    let dashed: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with(b"--"))
+        .collect();
     for (n, &i) in dashed.iter().enumerate().take(6) {
         let mut drop = Vec::new();
         let mut twice = Vec::new();
@@ -243,9 +270,15 @@ fn lazy_walk_gives_what_a_full_parse_gives() {
         for (name, variant) in bounce_testkit::VARIANTS {
             let v = variant(&raw);
             forms.push((format!("{name} as given"), v.clone()));
-            forms.push((format!("{name} normalised"), bounce_core::text::normalize_newlines(&v).into_owned()));
+            forms.push((
+                format!("{name} normalised"),
+                bounce_core::text::normalize_newlines(&v).into_owned(),
+            ));
         }
-        for (i, d) in damaged(&bounce_core::text::normalize_newlines(&raw)).into_iter().enumerate() {
+        for (i, d) in damaged(&bounce_core::text::normalize_newlines(&raw))
+            .into_iter()
+            .enumerate()
+        {
             forms.push((format!("damaged #{i}"), d));
         }
         for (name, bytes) in forms {
@@ -262,11 +295,17 @@ fn lazy_walk_gives_what_a_full_parse_gives() {
             if let Some(block) = got.as_ref().and_then(|g| g.original_headers.as_deref()) {
                 let (w, g) = (reference_original(block), Original::from_headers(block));
                 if w != g {
-                    differ.push(format!("{} [{name}] original block:\n  want {w:?}\n  got  {g:?}", path.display()));
+                    differ.push(format!(
+                        "{} [{name}] original block:\n  want {w:?}\n  got  {g:?}",
+                        path.display()
+                    ));
                 }
             }
             if want != got {
-                differ.push(format!("{} [{name}]:\n  want {want:?}\n  got  {got:?}", path.display()));
+                differ.push(format!(
+                    "{} [{name}]:\n  want {want:?}\n  got  {got:?}",
+                    path.display()
+                ));
             }
         }
     }
@@ -275,6 +314,11 @@ fn lazy_walk_gives_what_a_full_parse_gives() {
         differ.is_empty(),
         "{} of {n} parses differ:\n{}",
         differ.len(),
-        differ.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+        differ
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

@@ -4,11 +4,11 @@
 //! came from; an input that cannot be read is yielded as an error naming it,
 //! and the walk goes on.
 
-use std::fs::File;
 use memchr::memmem;
+use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
-use std::sync::LazyLock;
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// One item of input: a message, or an input that could not be read.
 #[derive(Debug)]
@@ -234,7 +234,9 @@ impl<R: BufRead> Mbox<R> {
             self.buf.drain(..keep);
             self.pos -= keep;
         }
-        let n = (&mut self.reader).take(BLOCK as u64).read_to_end(&mut self.buf)?;
+        let n = (&mut self.reader)
+            .take(BLOCK as u64)
+            .read_to_end(&mut self.buf)?;
         if n == 0 {
             self.eof = true;
         }
@@ -458,7 +460,8 @@ impl<R: BufRead> Mbox<R> {
 /// before the first `From ` line (searched from `from` on) that follows a
 /// blank line. The first line of a message is never a separator.
 fn find_separator(msg: &[u8], from: usize) -> Option<usize> {
-    static SEPARATOR: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(b"\nFrom "));
+    static SEPARATOR: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b"\nFrom "));
     SEPARATOR
         .find_iter(&msg[from..])
         .map(|i| from + i)
@@ -471,7 +474,8 @@ fn find_separator(msg: &[u8], from: usize) -> Option<usize> {
 /// The offsets of the lines of `msg` that are `>From ` quoted (`>`s then
 /// `From `): the first `>` of each is to be dropped.
 fn quoted_from_lines(msg: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    static QUOTED: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(b">From "));
+    static QUOTED: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b">From "));
     QUOTED.find_iter(msg).filter_map(move |j| {
         let mut k = j;
         while k > 0 && msg[k - 1] == b'>' {

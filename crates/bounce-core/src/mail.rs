@@ -72,10 +72,12 @@ impl<'a> Mail<'a> {
                     "message/delivery-status"
                     | "message/global-delivery-status"
                     | "text/delivery-status" => {
-                        mail.dsn.get_or_insert_with(|| normalize_text(text).into_owned());
+                        mail.dsn
+                            .get_or_insert_with(|| normalize_text(text).into_owned());
                     }
                     "message/feedback-report" => {
-                        mail.feedback.get_or_insert_with(|| normalize_text(text).into_owned());
+                        mail.feedback
+                            .get_or_insert_with(|| normalize_text(text).into_owned());
                     }
                     _ => push_text(&mut mail.body, &text),
                 },
@@ -87,7 +89,9 @@ impl<'a> Mail<'a> {
                 Slot::Binary { ctype, bytes } => {
                     let lossy = || normalize_text(walk::lossy(&bytes)).into_owned();
                     match ctype.as_str() {
-                        "message/delivery-status" | "message/global-delivery-status" if mail.dsn.is_none() => {
+                        "message/delivery-status" | "message/global-delivery-status"
+                            if mail.dsn.is_none() =>
+                        {
                             mail.dsn = Some(lossy());
                         }
                         "message/feedback-report" if mail.feedback.is_none() => {
@@ -362,7 +366,9 @@ impl Original {
                 .and_then(|v| v.as_text())
                 .unwrap_or("")
                 .to_owned(),
-            list_id: raw_of(HeaderName::ListId).map(|l| l.trim().to_owned()).unwrap_or_default(),
+            list_id: raw_of(HeaderName::ListId)
+                .map(|l| l.trim().to_owned())
+                .unwrap_or_default(),
             date: headers
                 .header_value(&HeaderName::Date)
                 .and_then(|v| v.as_datetime())
@@ -374,7 +380,10 @@ impl Original {
     /// Reads the fields of interest from a message mail-parser parsed.
     pub fn from_message(msg: &Message<'_>) -> Original {
         let first = |a: Option<&mail_parser::Address<'_>>| {
-            a.and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_owned()
+            a.and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or("")
+                .to_owned()
         };
         let mut from = first(msg.from());
         if from.is_empty() {
@@ -387,7 +396,10 @@ impl Original {
             to: first(msg.to()),
             subject: msg.subject().unwrap_or("").to_owned(),
             message_id: msg.message_id().unwrap_or("").to_owned(),
-            list_id: msg.header_raw("List-Id").map(|l| l.trim().to_owned()).unwrap_or_default(),
+            list_id: msg
+                .header_raw("List-Id")
+                .map(|l| l.trim().to_owned())
+                .unwrap_or_default(),
             date: msg.date().filter(|d| d.is_valid()).map(date_parts),
         }
     }
