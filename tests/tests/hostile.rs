@@ -16,7 +16,9 @@ MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; 
 --B\nContent-Type: text/plain\n\nDelivery failed.\n\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.jp\n",
     );
     for i in 0..recipients {
-        m.push_str(&format!("\nFinal-Recipient: rfc822; user{i}@example.jp\nAction: failed\nStatus: 5.1.1\n"));
+        m.push_str(&format!(
+            "\nFinal-Recipient: rfc822; user{i}@example.jp\nAction: failed\nStatus: 5.1.1\n"
+        ));
     }
     m.push_str("\n--B--\n");
     m.into_bytes()
@@ -59,7 +61,10 @@ fn multipart_nested_thousands_deep() {
     let mut m = String::from("From: MAILER-DAEMON@x.example\nSubject: Undelivered\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n");
     let depth = 5000;
     for i in 0..depth {
-        m.push_str(&format!("--b{i}\nContent-Type: multipart/mixed; boundary=\"b{}\"\n\n", i + 1));
+        m.push_str(&format!(
+            "--b{i}\nContent-Type: multipart/mixed; boundary=\"b{}\"\n\n",
+            i + 1
+        ));
     }
     m.push_str("deep text\n");
     for i in (0..depth).rev() {
@@ -68,7 +73,9 @@ fn multipart_nested_thousands_deep() {
     let start = Instant::now();
     let _ = decoder().decode(m.as_bytes(), "x");
     assert!(start.elapsed() < Duration::from_secs(10));
-    let mut r = String::from("From: MAILER-DAEMON@x.example\nSubject: Undelivered\nContent-Type: message/rfc822\n\n");
+    let mut r = String::from(
+        "From: MAILER-DAEMON@x.example\nSubject: Undelivered\nContent-Type: message/rfc822\n\n",
+    );
     for _ in 0..3000 {
         r.push_str("From: a@b.example\nContent-Type: message/rfc822\n\n");
     }
@@ -82,7 +89,11 @@ fn a_header_line_of_tens_of_megabytes() {
     m.extend_from_slice(b"\n\nbody\n");
     let start = Instant::now();
     let _ = decoder().decode(&m, "x");
-    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -97,13 +108,17 @@ fn tens_of_thousands_of_recipients_in_linear_time() {
     assert_eq!(d.decode(&large, "x").unwrap().facts.len(), 20_000);
     let t_large = t.elapsed();
     // Four times the input: allow up to ten times the time (noise), not sixteen.
-    assert!(t_large < t_small * 10 + Duration::from_millis(200), "{t_small:?} then {t_large:?}");
+    assert!(
+        t_large < t_small * 10 + Duration::from_millis(200),
+        "{t_small:?} then {t_large:?}"
+    );
 }
 
 #[test]
 fn doubling_the_input_roughly_doubles_the_time() {
     let d = decoder();
-    let one = std::fs::read(bounce_tests::root().join("examples/postfix-user-unknown.eml")).unwrap();
+    let one =
+        std::fs::read(bounce_tests::root().join("examples/postfix-user-unknown.eml")).unwrap();
     let time = |n: usize| {
         let t = Instant::now();
         for _ in 0..n {
@@ -118,15 +133,24 @@ fn doubling_the_input_roughly_doubles_the_time() {
 
 #[test]
 fn recipients_beyond_the_limit_are_counted() {
-    let d = decoder().with_limits(bounce_core::Limits { max_recipients: 10, ..bounce_core::Limits::default() });
+    let d = decoder().with_limits(bounce_core::Limits {
+        max_recipients: 10,
+        ..bounce_core::Limits::default()
+    });
     let got = d.decode(&dsn_with(25), "x").unwrap();
     assert_eq!((got.facts.len(), got.truncated), (10, 15));
 }
 
 #[test]
 fn oversized_messages_are_refused() {
-    let d = decoder().with_limits(bounce_core::Limits { max_message_bytes: 100, ..bounce_core::Limits::default() });
-    assert!(matches!(d.decode(&dsn_with(3), "x"), Err(DecodeError::TooLarge { .. })));
+    let d = decoder().with_limits(bounce_core::Limits {
+        max_message_bytes: 100,
+        ..bounce_core::Limits::default()
+    });
+    assert!(matches!(
+        d.decode(&dsn_with(3), "x"),
+        Err(DecodeError::TooLarge { .. })
+    ));
 }
 
 #[test]
@@ -157,15 +181,21 @@ fn a_truncated_mbox_yields_what_it_has() {
     let dir = tempdir("mbox");
     let mut data = b"From a Mon Jan  1 00:00:00 2024\n".to_vec();
     data.extend(dsn_with(1));
-    data.extend(b"\nFrom b Mon Jan  1 00:00:00 2024\nFrom: x@example.jp\nSubject: cut off in the mid");
+    data.extend(
+        b"\nFrom b Mon Jan  1 00:00:00 2024\nFrom: x@example.jp\nSubject: cut off in the mid",
+    );
     let path = dir.join("cut.mbox");
     std::fs::write(&path, data).unwrap();
     let got = items(vec![path.display().to_string()]);
     assert_eq!(got.len(), 2);
     let d = decoder();
-    let Item::Message { bytes, .. } = &got[0] else { panic!() };
+    let Item::Message { bytes, .. } = &got[0] else {
+        panic!()
+    };
     assert_eq!(d.decode(bytes, "x").unwrap().facts.len(), 1);
-    let Item::Message { bytes, .. } = &got[1] else { panic!() };
+    let Item::Message { bytes, .. } = &got[1] else {
+        panic!()
+    };
     let _ = d.decode(bytes, "x");
 }
 
@@ -182,13 +212,28 @@ fn unreadable_files_dangling_links_and_loops_in_a_tree() {
     std::fs::write(&locked, dsn_with(1)).unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     let got = items(vec![dir.display().to_string()]);
-    let failed: Vec<String> = got.iter().filter_map(|i| if let Item::Failed(e) = i { Some(e.to_string()) } else { None }).collect();
-    let messages = got.iter().filter(|i| matches!(i, Item::Message { .. })).count();
+    let failed: Vec<String> = got
+        .iter()
+        .filter_map(|i| {
+            if let Item::Failed(e) = i {
+                Some(e.to_string())
+            } else {
+                None
+            }
+        })
+        .collect();
+    let messages = got
+        .iter()
+        .filter(|i| matches!(i, Item::Message { .. }))
+        .count();
     assert!(failed.iter().any(|e| e.contains("dangling")), "{failed:?}");
     assert!(failed.iter().any(|e| e.contains("loop")), "{failed:?}");
     // root can read a 000 file; anyone else gets an error naming it.
     let root_user = std::fs::read(&locked).is_ok();
-    assert!(root_user || failed.iter().any(|e| e.contains("locked.eml")), "{failed:?}");
+    assert!(
+        root_user || failed.iter().any(|e| e.contains("locked.eml")),
+        "{failed:?}"
+    );
     assert_eq!(messages, if root_user { 2 } else { 1 });
 }
 

@@ -40,7 +40,8 @@ pub struct Account {
 impl Account {
     /// Messages read that were no bounce.
     pub fn not_bounces(&self) -> usize {
-        self.messages.saturating_sub(self.bounces + self.failed_messages)
+        self.messages
+            .saturating_sub(self.bounces + self.failed_messages)
     }
 }
 
@@ -132,7 +133,9 @@ pub fn run<R: Send>(
                 for item in inputs {
                     chunk.push(item);
                     if chunk.len() == CHUNK {
-                        if token_rx.recv().is_err() || chunk_tx.send((seq, std::mem::take(&mut chunk))).is_err() {
+                        if token_rx.recv().is_err()
+                            || chunk_tx.send((seq, std::mem::take(&mut chunk))).is_err()
+                        {
                             return;
                         }
                         seq += 1;
@@ -148,7 +151,10 @@ pub fn run<R: Send>(
                 let tx = done_tx.clone();
                 let one = &one;
                 scope.spawn(move || loop {
-                    let next = rx.lock().map_err(|_| ()).and_then(|r| r.recv().map_err(|_| ()));
+                    let next = rx
+                        .lock()
+                        .map_err(|_| ())
+                        .and_then(|r| r.recv().map_err(|_| ()));
                     let Ok((seq, items)) = next else { return };
                     let out: Vec<Done<R>> = items.into_iter().map(one).collect();
                     if tx.send((seq, out)).is_err() {
@@ -177,7 +183,11 @@ pub fn run<R: Send>(
     Ok(account)
 }
 
-fn process<R>(decoder: &Decoder<'_>, item: Item, work: &(impl Fn(&Decoded) -> R + Sync)) -> Done<R> {
+fn process<R>(
+    decoder: &Decoder<'_>,
+    item: Item,
+    work: &(impl Fn(&Decoded) -> R + Sync),
+) -> Done<R> {
     match item {
         Item::Message { origin, bytes } => match decoder.decode(&bytes, &origin) {
             Ok(decoded) => Done {
@@ -186,7 +196,10 @@ fn process<R>(decoder: &Decoder<'_>, item: Item, work: &(impl Fn(&Decoded) -> R 
                 bytes: bytes.len(),
                 failure: None,
                 note: (decoded.truncated > 0).then(|| {
-                    format!("{origin}: {} recipient(s) beyond --max-recipients were not reported", decoded.truncated)
+                    format!(
+                        "{origin}: {} recipient(s) beyond --max-recipients were not reported",
+                        decoded.truncated
+                    )
                 }),
                 payload: Some(work(&decoded)),
             },
@@ -199,9 +212,14 @@ fn process<R>(decoder: &Decoder<'_>, item: Item, work: &(impl Fn(&Decoded) -> R 
                 payload: None,
             },
         },
-        Item::Failed(e) => {
-            Done { bounce: false, facts: 0, bytes: 0, failure: Some(e.to_string()), note: None, payload: None }
-        }
+        Item::Failed(e) => Done {
+            bounce: false,
+            facts: 0,
+            bytes: 0,
+            failure: Some(e.to_string()),
+            note: None,
+            payload: None,
+        },
     }
 }
 
@@ -231,8 +249,10 @@ impl Progress {
         let bar = if tree {
             let bar = indicatif::ProgressBar::new_spinner();
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} {pos} messages ({per_sec}) {elapsed}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos} messages ({per_sec}) {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
             );
             bar
         } else if total >= Self::LARGE {
@@ -248,11 +268,17 @@ impl Progress {
             return Progress::none();
         };
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
-        Progress { bar: Some(bar), messages: std::cell::Cell::new(0) }
+        Progress {
+            bar: Some(bar),
+            messages: std::cell::Cell::new(0),
+        }
     }
 
     fn none() -> Progress {
-        Progress { bar: None, messages: std::cell::Cell::new(0) }
+        Progress {
+            bar: None,
+            messages: std::cell::Cell::new(0),
+        }
     }
 
     fn advance(&self, bytes: usize) {

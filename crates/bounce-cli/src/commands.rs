@@ -92,15 +92,27 @@ fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
             .facts
             .iter()
             .filter(|f| reported(f, delivered, vacation))
-            .map(|f| (f.reason, f.smtpagent.clone(), f.destination.clone(), f.hardbounce))
+            .map(|f| {
+                (
+                    f.reason,
+                    f.smtpagent.clone(),
+                    f.destination.clone(),
+                    f.hardbounce,
+                )
+            })
             .collect()
     };
-    let account = batch::run(args.paths, Options { batch: args.batch }, summarise, |facts| {
-        for (reason, provider, destination, hard) in facts {
-            stats.add(reason, provider, destination, hard);
-        }
-        Ok(())
-    })?;
+    let account = batch::run(
+        args.paths,
+        Options { batch: args.batch },
+        summarise,
+        |facts| {
+            for (reason, provider, destination, hard) in facts {
+                stats.add(reason, provider, destination, hard);
+            }
+            Ok(())
+        },
+    )?;
     stats.account = account;
     let mut out = BufWriter::new(io::stdout().lock());
     stats.write(&mut out, args.format, args.top)?;
@@ -117,7 +129,11 @@ pub fn report(account: &Account, quiet: bool) -> anyhow::Result<ExitCode> {
     if !quiet && (account.messages > 1 || !account.failed.is_empty()) {
         writeln!(err, "bounce: {account}")?;
     }
-    Ok(if account.failed_messages == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if account.failed_messages == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn providers() -> anyhow::Result<ExitCode> {

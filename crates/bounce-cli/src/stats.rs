@@ -51,7 +51,11 @@ impl Stats {
         let domains = Self::sorted(&self.by_destination, Some(top));
         match format {
             StatsFormat::Json => {
-                let obj = |v: &[(&str, u64)]| v.iter().map(|(k, n)| ((*k).to_owned(), json!(n))).collect::<serde_json::Map<_, _>>();
+                let obj = |v: &[(&str, u64)]| {
+                    v.iter()
+                        .map(|(k, n)| ((*k).to_owned(), json!(n)))
+                        .collect::<serde_json::Map<_, _>>()
+                };
                 let value = json!({
                     "messages": a.messages,
                     "bounces": a.bounces,
@@ -77,7 +81,11 @@ impl Stats {
                 ] {
                     writeln!(out, "total,{k},{n}")?;
                 }
-                for (section, rows) in [("reason", &reasons), ("provider", &providers), ("destination", &domains)] {
+                for (section, rows) in [
+                    ("reason", &reasons),
+                    ("provider", &providers),
+                    ("destination", &domains),
+                ] {
                     for (k, n) in rows.iter() {
                         writeln!(out, "{section},{},{n}", csv_cell(k))?;
                     }
@@ -90,8 +98,16 @@ impl Stats {
                 writeln!(out, "  bounces     {:>10}", a.bounces)?;
                 writeln!(out, "  not bounces {:>10}", a.not_bounces())?;
                 writeln!(out, "  failed      {:>10}", a.failed_messages)?;
-                writeln!(out, "facts         {:>10}  (hard {}, soft {})", self.facts, self.hard, self.soft)?;
-                for (title, rows) in [("by reason", &reasons), ("by provider", &providers), ("by destination (top)", &domains)] {
+                writeln!(
+                    out,
+                    "facts         {:>10}  (hard {}, soft {})",
+                    self.facts, self.hard, self.soft
+                )?;
+                for (title, rows) in [
+                    ("by reason", &reasons),
+                    ("by provider", &providers),
+                    ("by destination (top)", &domains),
+                ] {
                     writeln!(out, "\n{title}")?;
                     for (k, n) in rows.iter() {
                         writeln!(out, "  {:<32} {n:>10}", printable(k))?;
@@ -112,7 +128,11 @@ impl Stats {
 /// A CSV cell: quoted when needed, and defused when a spreadsheet would run
 /// it as a formula (a leading `=`, `+`, `-`, `@`, tab or CR gets a `'`).
 pub fn csv_cell(text: &str) -> String {
-    let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
+    let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
     if defused.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", defused.replace('"', "\"\""))
     } else {
@@ -125,7 +145,9 @@ pub fn csv_cell(text: &str) -> String {
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && c != '\n' || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+        if c.is_control() && c != '\n'
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
             out.push_str(&c.escape_unicode().to_string());
         } else {
             out.push(c);

@@ -146,11 +146,19 @@ impl<'r> Decoder<'r> {
         draft.diagnosis = text.to_owned();
         // A pasted refusal that names no command is, in the usual case, the
         // answer to RCPT: the per-recipient step where addresses are judged.
-        if Command::find(text).is_none() && (ReplyCode::find(text).is_some() || Status::find(text).is_some()) {
+        if Command::find(text).is_none()
+            && (ReplyCode::find(text).is_some() || Status::find(text).is_some())
+        {
             draft.command = Some(Command::Rcpt);
         }
         let candidates = self.candidates(&mail);
-        let mut facts = self.finish(&mail, PASTED, Report::new(vec![draft.clone()]), &candidates, "-");
+        let mut facts = self.finish(
+            &mail,
+            PASTED,
+            Report::new(vec![draft.clone()]),
+            &candidates,
+            "-",
+        );
         if facts.is_empty() {
             // No address in the text: still a diagnosis, for nobody in particular.
             draft.recipient = "unknown@invalid.".to_owned();
@@ -276,25 +284,42 @@ impl<'r> Decoder<'r> {
         decoder: &'static str,
         candidates: &Candidates,
         recipient: &str,
-    ) -> (Reason, Option<Status>, Option<ReplyCode>, Option<Command>, Evidence) {
+    ) -> (
+        Reason,
+        Option<Status>,
+        Option<ReplyCode>,
+        Option<Command>,
+        Evidence,
+    ) {
         let in_text = Status::find(&draft.diagnosis);
         let status = match (draft.status, in_text) {
-            (Some(s), Some(t)) if s.is_generic() && t.class() == s.class() && !t.is_generic() => Some(t),
+            (Some(s), Some(t)) if s.is_generic() && t.class() == s.class() && !t.is_generic() => {
+                Some(t)
+            }
             (Some(s), _) => Some(s),
             (None, t) => t,
         };
-        let reply = draft.replycode.or_else(|| ReplyCode::find(&draft.diagnosis));
+        let reply = draft
+            .replycode
+            .or_else(|| ReplyCode::find(&draft.diagnosis));
         // A report field that contradicts the server's own reply, when the
         // reply quotes a status of its own that agrees with it, yields to that
         // status (`Status: 4.5.0` beside `550 5.5.0 Service refused`).
         let status = match (status, in_text, reply) {
-            (Some(s), Some(t), Some(r)) if s.class() != r.class() && t.class() == r.class() && !t.is_generic() => Some(t),
+            (Some(s), Some(t), Some(r))
+                if s.class() != r.class() && t.class() == r.class() && !t.is_generic() =>
+            {
+                Some(t)
+            }
             (s, ..) => s,
         };
         let (reply, status) = reconcile(reply, status);
         let command = draft.command.or_else(|| Command::find(&draft.diagnosis));
         let action = draft.action.to_ascii_lowercase();
-        let mut evidence = Evidence { decoder: decoder.to_owned(), ..Evidence::default() };
+        let mut evidence = Evidence {
+            decoder: decoder.to_owned(),
+            ..Evidence::default()
+        };
         let mut refined = draft.clone();
         refined.status = status;
         refined.replycode = reply;
@@ -308,13 +333,24 @@ impl<'r> Decoder<'r> {
     /// a delivery action, a remote-host rule that knows the refusing server
     /// (or, failing a host, the recipient's domain), a reason the decoder was
     /// sure of, the classifier.
-    fn reason(&self, draft: &Draft, action: &str, candidates: &Candidates, recipient: &str, evidence: &mut Evidence) -> Reason {
+    fn reason(
+        &self,
+        draft: &Draft,
+        action: &str,
+        candidates: &Candidates,
+        recipient: &str,
+        evidence: &mut Evidence,
+    ) -> Reason {
         if matches!(action, "delivered" | "relayed" | "expanded") {
             evidence.reason = format!("action:{action}");
             return Reason::Delivered;
         }
         let domain = domain_of(recipient);
-        let host = if draft.rhost.is_empty() { domain.as_str() } else { draft.rhost.as_str() };
+        let host = if draft.rhost.is_empty() {
+            domain.as_str()
+        } else {
+            draft.rhost.as_str()
+        };
         let providers = self.registry.providers();
         for i in candidates.iter() {
             let p = providers[i];
@@ -326,8 +362,15 @@ impl<'r> Decoder<'r> {
                 }
             }
         }
-        if let Some(r) = draft.reason.filter(|r| !matches!(r, Reason::Undefined | Reason::OnHold)) {
-            evidence.reason = if draft.rule.is_empty() { format!("decoder:{}", evidence.decoder) } else { draft.rule.to_owned() };
+        if let Some(r) = draft
+            .reason
+            .filter(|r| !matches!(r, Reason::Undefined | Reason::OnHold))
+        {
+            evidence.reason = if draft.rule.is_empty() {
+                format!("decoder:{}", evidence.decoder)
+            } else {
+                draft.rule.to_owned()
+            };
             return r;
         }
         let verdict = self.registry.classifier().classify(&Clue {

@@ -466,9 +466,48 @@ fn find_separator(msg: &[u8], from: usize) -> Option<usize> {
         .find_iter(&msg[from..])
         .map(|i| from + i)
         .find(|&i| {
-            // The line that ends at `i` is `\n` or `\r\n` alone.
-            i == 0 || msg[i - 1] == b'\n' || msg[i - 1] == b'\r' && (i == 1 || msg[i - 2] == b'\n')
+            // The line that ends at `i` is `\n` or `\r\n` alone, or the
+            // `From ` line is unmistakably an mbox separator (some writers
+            // leave out the blank line before it).
+            i == 0
+                || msg[i - 1] == b'\n'
+                || msg[i - 1] == b'\r' && (i == 1 || msg[i - 2] == b'\n')
+                || is_from_line(&msg[i + 1..])
         })
+}
+
+/// Whether the line at the start of `rest` is an mbox `From ` line in full:
+/// `From sender weekday month day hh:mm:ss year`.
+fn is_from_line(rest: &[u8]) -> bool {
+    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let Ok(line) = std::str::from_utf8(line) else {
+        return false;
+    };
+    let mut words = line.split_ascii_whitespace();
+    if words.next() != Some("From")
+        || words
+            .next()
+            .is_none_or(|s| s.contains(':') && !s.contains('@'))
+    {
+        return false;
+    }
+    let rest: Vec<&str> = words.collect();
+    let day = rest
+        .first()
+        .is_some_and(|d| ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(d));
+    let time = rest.iter().any(|w| {
+        let b = w.as_bytes();
+        b.len() == 8
+            && b[2] == b':'
+            && b[5] == b':'
+            && b.iter()
+                .enumerate()
+                .all(|(k, c)| k == 2 || k == 5 || c.is_ascii_digit())
+    });
+    let year = rest
+        .last()
+        .is_some_and(|y| y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()));
+    day && time && year
 }
 
 /// The offsets of the lines of `msg` that are `>From ` quoted (`>`s then
@@ -516,6 +555,18 @@ mod tests {
     fn mbox_is_split_and_unquoted() {
         let m = split("From a@b Mon Jan 1 00:00:00 2024\nSubject: 1\n\n>From here\n\nFrom c@d Mon Jan 1 00:00:00 2024\nSubject: 2\n\nbody\n");
         assert_eq!(m, ["Subject: 1\n\nFrom here\n", "Subject: 2\n\nbody\n"]);
+    }
+
+    #[test]
+    fn a_separator_needs_no_blank_line_when_it_is_unmistakable() {
+        let m = split("From a@b Mon Jan  1 00:00:00 2024\nSubject: 1\n\n--b--\nFrom MAILER-DAEMON  Thu Jul  2 12:05:05 2020\nSubject: 2\n\nbody\nFrom me, not a separator\n");
+        assert_eq!(
+            m,
+            [
+                "Subject: 1\n\n--b--\n",
+                "Subject: 2\n\nbody\nFrom me, not a separator\n"
+            ]
+        );
     }
 
     #[test]

@@ -236,14 +236,19 @@ impl Command {
     /// Finds the command a transcript or diagnostic names: `in reply to RCPT TO
     /// command`, `>>> DATA`, `after MAIL FROM:`, `end of data`...
     pub fn find(text: &str) -> Option<Command> {
-        static PHRASES: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(COMMAND_PHRASES.iter().map(|(p, _)| p))
-                .expect("fixed patterns")
-        });
+        static PHRASES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+            std::sync::LazyLock::new(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(COMMAND_PHRASES.iter().map(|(p, _)| p))
+                    .expect("fixed patterns")
+            });
         // The earliest phrase of the table wins, wherever it occurs.
-        PHRASES.find_overlapping_iter(text).map(|m| m.pattern().as_usize()).min().map(|i| COMMAND_PHRASES[i].1)
+        PHRASES
+            .find_overlapping_iter(text)
+            .map(|m| m.pattern().as_usize())
+            .min()
+            .map(|i| COMMAND_PHRASES[i].1)
     }
 
     /// Parses a bare command word (`RCPT`, `rcpt to`, `MAIL FROM:`...).
@@ -301,7 +306,10 @@ const COMMAND_PHRASES: &[(&str, Command)] = &[
 /// contradiction: the enhanced status is the more specific statement of the
 /// two (and the one a DSN states outright), so it stands and the reply code
 /// that contradicts it is dropped. Returns the reconciled pair.
-pub fn reconcile(reply: Option<ReplyCode>, status: Option<Status>) -> (Option<ReplyCode>, Option<Status>) {
+pub fn reconcile(
+    reply: Option<ReplyCode>,
+    status: Option<Status>,
+) -> (Option<ReplyCode>, Option<Status>) {
     match (reply, status) {
         (Some(r), Some(s)) if r.class() != s.class() => (None, Some(s)),
         pair => pair,
@@ -366,7 +374,12 @@ mod tests {
         assert_eq!(ReplyCode::find("250 2.0.0 OK").unwrap().get(), 250);
         assert!(ReplyCode::find("queued as 250 messages").is_none());
         // A greeting banner before the refusal is not the answer.
-        assert_eq!(ReplyCode::find("220-mx.example.jp ESMTP 421 4.2.1 try later").unwrap().get(), 421);
+        assert_eq!(
+            ReplyCode::find("220-mx.example.jp ESMTP 421 4.2.1 try later")
+                .unwrap()
+                .get(),
+            421
+        );
     }
 
     #[test]

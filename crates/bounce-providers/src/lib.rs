@@ -108,7 +108,10 @@ mod tests {
                 assert!(
                     // A vendor crate may register several providers
                     // (bounce-provider-exchange: exchange2003, exchange2007).
-                    registry.providers().iter().any(|p| p.id.starts_with(id) || id.starts_with(p.id)),
+                    registry
+                        .providers()
+                        .iter()
+                        .any(|p| p.id.starts_with(id) || id.starts_with(p.id)),
                     "no provider registered by {name}"
                 );
             }

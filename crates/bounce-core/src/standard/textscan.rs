@@ -91,19 +91,20 @@ pub fn looks_like_bounce(mail: &Mail<'_>) -> bool {
 
 /// The text before the returned original, if a usual marker separates them.
 pub fn cut_original(body: &str) -> &str {
-    static MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::new([
-            "--- Below this line is a copy of the message",
-            "------ This is a copy of the message",
-            "----- Original message -----",
-            "----- Original Message -----",
-            "Original message follows",
-            "------ Returned message ------",
-            "--- The header of the original message is following",
-            "Content-Type: message/rfc822",
-        ])
-        .expect("fixed patterns")
-    });
+    static MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new([
+                "--- Below this line is a copy of the message",
+                "------ This is a copy of the message",
+                "----- Original message -----",
+                "----- Original Message -----",
+                "Original message follows",
+                "------ Returned message ------",
+                "--- The header of the original message is following",
+                "Content-Type: message/rfc822",
+            ])
+            .expect("fixed patterns")
+        });
     match MARKERS.find(body) {
         Some(m) => &body[..m.start()],
         None => body,
