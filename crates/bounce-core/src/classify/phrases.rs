@@ -192,7 +192,6 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
             "server did not respond",
             "this message has been in the queue too long",
             "too long in queue",
-            "unable to deliver message after multiple retries",
             "was not reachable within the allowed queue period",
             "your message could not be delivered for more than",
             "message will be retried for",
@@ -669,6 +668,9 @@ pub(super) static PHRASES: &[(Reason, &[&str])] = &[
         SystemError,
         &[
             "... service unavailable",
+            // Yahoo's own servers giving up inside their system: the labelled
+            // sample calls it a system error, not an expiry of our queue.
+            "unable to deliver message after multiple retries",
             "aliasing/forwarding loop broken",
             "can't create user output file",
             "could not load drd for domain",
