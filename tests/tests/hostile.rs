@@ -70,8 +70,18 @@ fn multipart_nested_thousands_deep() {
     for i in (0..depth).rev() {
         m.push_str(&format!("--b{i}--\n"));
     }
+    // Refused by the default depth limit, before any MIME parsing...
+    assert_eq!(
+        decoder().decode(m.as_bytes(), "x").unwrap_err(),
+        DecodeError::TooDeep { limit: 64 }
+    );
+    // ...and, with the limit lifted, still parsed in bounded time.
+    let lifted = decoder().with_limits(bounce_core::Limits {
+        max_depth: 1 << 20,
+        ..bounce_core::Limits::default()
+    });
     let start = Instant::now();
-    let _ = decoder().decode(m.as_bytes(), "x");
+    let _ = lifted.decode(m.as_bytes(), "x");
     assert!(start.elapsed() < Duration::from_secs(10));
     let mut r = String::from(
         "From: MAILER-DAEMON@x.example\nSubject: Undelivered\nContent-Type: message/rfc822\n\n",

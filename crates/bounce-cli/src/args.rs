@@ -167,6 +167,10 @@ pub struct BatchArgs {
     /// Largest message decoded, in bytes; larger ones are reported as failed.
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     pub max_message_size: usize,
+    /// Most MIME nesting levels (multipart boundaries) per message; deeper
+    /// messages are reported as failed.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_depth: usize,
     /// Most recipients reported per message.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_recipients: usize,

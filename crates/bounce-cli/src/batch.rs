@@ -88,6 +88,7 @@ pub fn run<R: Send>(
 ) -> anyhow::Result<Account> {
     let registry = bounce_providers::registry()?;
     let decoder = Decoder::new(registry).with_limits(Limits {
+        max_depth: opts.batch.max_depth,
         max_message_bytes: opts.batch.max_message_size,
         max_recipients: opts.batch.max_recipients,
     });

@@ -27,6 +27,9 @@ pub struct Limits {
     pub max_message_bytes: usize,
     /// Most recipients reported for one message; the rest are counted.
     pub max_recipients: usize,
+    /// Most MIME nesting levels (multipart boundaries declared) in one
+    /// message; real bounces have fewer than ten.
+    pub max_depth: usize,
 }
 
 impl Default for Limits {
@@ -34,6 +37,7 @@ impl Default for Limits {
         Limits {
             max_message_bytes: 64 << 20,
             max_recipients: 100_000,
+            max_depth: 64,
         }
     }
 }
@@ -53,6 +57,12 @@ pub enum DecodeError {
     TooLarge {
         /// The message size.
         size: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// More MIME nesting levels than [`Limits::max_depth`].
+    #[error("message declares more than {limit} nested MIME parts (see --max-depth)")]
+    TooDeep {
         /// The limit in force.
         limit: usize,
     },
@@ -105,6 +115,11 @@ impl<'r> Decoder<'r> {
             return Err(DecodeError::TooLarge {
                 size: bytes.len(),
                 limit: self.limits.max_message_bytes,
+            });
+        }
+        if exceeds_depth(bytes, self.limits.max_depth) {
+            return Err(DecodeError::TooDeep {
+                limit: self.limits.max_depth,
             });
         }
         let normalized = text::normalize_newlines(bytes);
@@ -384,6 +399,20 @@ impl<'r> Decoder<'r> {
         evidence.reason = verdict.rule.into_owned();
         verdict.reason
     }
+}
+
+/// Whether a message declares more than `limit` multipart boundaries: each
+/// `boundary=` parameter opens one nesting level (the returned original's
+/// count too). One pass of a substring search; a message that is deeply
+/// nested on purpose is refused before MIME parsing starts.
+fn exceeds_depth(bytes: &[u8], limit: usize) -> bool {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"oundary="));
+    FINDER
+        .find_iter(bytes)
+        .filter(|&i| i > 0 && bytes[i - 1].eq_ignore_ascii_case(&b'b'))
+        .nth(limit)
+        .is_some()
 }
 
 /// A status for a fact whose bounce gave none: the class from the reply code
