@@ -24,6 +24,9 @@ pub struct Mail<'a> {
     /// The returned original's fields, when it came as a message/rfc822 part
     /// (read from that part's header block while walking, not parsed again).
     parsed_original: Option<Original>,
+    /// The raw bytes of the first message/rfc822 part, as it stands in the
+    /// input (not decoded).
+    attached: Option<&'a [u8]>,
     content_type: String,
 }
 
@@ -52,6 +55,7 @@ impl<'a> Mail<'a> {
             feedback: None,
             original: None,
             parsed_original: None,
+            attached: None,
             content_type: walk::content_type_of(
                 walked
                     .headers
@@ -109,6 +113,9 @@ impl<'a> Mail<'a> {
                     }
                 }
                 Slot::Nested(n) => {
+                    if mail.attached.is_none() {
+                        mail.attached = bytes.get(n.start..n.end);
+                    }
                     if mail.original.is_none() {
                         mail.original = Some(walk::lossy(n.raw_start(bytes)));
                         mail.parsed_original = Some(Original::from_header_list(&n.headers, bytes));
@@ -145,6 +152,7 @@ impl<'a> Mail<'a> {
             feedback: None,
             original: None,
             parsed_original: None,
+            attached: None,
             content_type: String::new(),
         }
     }
@@ -170,6 +178,14 @@ impl<'a> Mail<'a> {
     /// MIME part (message/rfc822 or text/rfc822-headers).
     pub fn original_headers(&self) -> Option<&str> {
         self.original.as_deref()
+    }
+
+    /// The raw bytes of the first attached message (a message/rfc822 part
+    /// that was not transfer-encoded), for the decoders of notices that wrap
+    /// a whole bounce: `Mail::parse` on it reads the inner bounce. Parsing it
+    /// is left to the decoder that needs it, so no other message pays for it.
+    pub fn attached(&self) -> Option<&'a [u8]> {
+        self.attached
     }
 
     /// What is known of the returned original when it came as a MIME part:

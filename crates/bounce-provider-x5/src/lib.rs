@@ -32,10 +32,22 @@ impl ProviderMatcher for X5 {
             return None;
         }
         let mut drafts = mail.dsn().map(rfc3464::recipients).unwrap_or_default();
+        let mut original = None;
+        if drafts.is_empty() {
+            // The real bounce attached whole: read its delivery-status part,
+            // and its own returned original is the message that bounced.
+            if let Some(inner) = mail.attached().and_then(Mail::parse) {
+                drafts = inner.dsn().map(rfc3464::recipients).unwrap_or_default();
+                original = inner.original_headers().map(str::to_owned);
+            }
+        }
         if drafts.is_empty() {
             drafts = listed(mail.body());
         }
-        (!drafts.is_empty()).then(|| Report::new(drafts))
+        (!drafts.is_empty()).then_some(Report {
+            recipients: drafts,
+            original,
+        })
     }
 }
 
