@@ -245,7 +245,7 @@ impl<'r> Decoder<'r> {
         };
         let bounce_date = mail.date().or_else(|| original.date.clone());
         let mut facts = Vec::with_capacity(report.recipients.len());
-        for draft in report.recipients {
+        for mut draft in report.recipients {
             let recipient = text::clean_address(&draft.recipient);
             if !recipient.contains('@') {
                 continue;
@@ -253,8 +253,8 @@ impl<'r> Decoder<'r> {
             let (ts, tz) = parse_date(&draft.date)
                 .or_else(|| bounce_date.clone())
                 .unwrap_or((0, String::new()));
-            let (reason, status, reply, command, evidence) =
-                self.decide(&draft, decoder, candidates, &recipient);
+            let (reason, evidence) = self.decide(&mut draft, decoder, candidates, &recipient);
+            let (status, reply, command) = (draft.status, draft.replycode, draft.command);
             let action = normalize_action(&draft.action);
             let hardbounce = action != "delayed" && reason.is_hard(status.as_ref());
             let destination = domain_of(&recipient);
@@ -292,20 +292,13 @@ impl<'r> Decoder<'r> {
     /// Status, reply code and command from what the decoder read and what the
     /// diagnostic says; then the reason; then, when the bounce gave no status,
     /// one derived from the reason.
-    #[allow(clippy::type_complexity)]
     fn decide(
         &self,
-        draft: &Draft,
+        draft: &mut Draft,
         decoder: &'static str,
         candidates: &Candidates,
         recipient: &str,
-    ) -> (
-        Reason,
-        Option<Status>,
-        Option<ReplyCode>,
-        Option<Command>,
-        Evidence,
-    ) {
+    ) -> (Reason, Evidence) {
         let in_text = Status::find(&draft.diagnosis);
         let status = match (draft.status, in_text) {
             (Some(s), Some(t)) if s.is_generic() && t.class() == s.class() && !t.is_generic() => {
@@ -335,13 +328,14 @@ impl<'r> Decoder<'r> {
             decoder: decoder.to_owned(),
             ..Evidence::default()
         };
-        let mut refined = draft.clone();
-        refined.status = status;
-        refined.replycode = reply;
-        refined.command = command;
-        let reason = self.reason(&refined, &action, candidates, recipient, &mut evidence);
-        let status = status.or_else(|| pseudo_status(reason, reply, &action));
-        (reason, status, reply, command, evidence)
+        // The settled codes replace what the decoder read, for the rules and
+        // the classifier to see, and for the fact.
+        draft.status = status;
+        draft.replycode = reply;
+        draft.command = command;
+        let reason = self.reason(draft, &action, candidates, recipient, &mut evidence);
+        draft.status = status.or_else(|| pseudo_status(reason, reply, &action));
+        (reason, evidence)
     }
 
     /// The reason of a draft whose codes are settled, in order of authority:
@@ -431,6 +425,13 @@ fn pseudo_status(reason: Reason, reply: Option<ReplyCode>, action: &str) -> Opti
         }
         _ => 5,
     };
+    pseudo_code(reason, class)
+}
+
+/// Sisimai's `class.0.9nn` code for a reason that the bounce stated no code
+/// for: "derived, not reported". For the decoders that know the class from
+/// their format (Exim's retry timeout is transient).
+pub fn pseudo_code(reason: Reason, class: u8) -> Option<Status> {
     let detail = match reason {
         Reason::UserUnknown => 911,
         Reason::HostUnknown => 912,

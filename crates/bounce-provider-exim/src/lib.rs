@@ -521,30 +521,8 @@ fn decide_local(d: &mut Draft, pipe: bool) {
         } else {
             5
         };
-        d.status = pseudo_status(class, reason);
+        d.status = bounce_core::dispatch::pseudo_code(reason, class);
     }
-}
-
-/// Sisimai's `X.0.9nn` code for a reason the bounce gave no code for.
-///
-/// FIXME: bounce-core's dispatcher derives this code only for reasons the
-/// classifier decides (`dispatch.rs`, `Decoder::decide`), not for a reason a
-/// decoder sets; until it does, the reasons this crate sets carry their own.
-fn pseudo_status(class: u8, reason: Reason) -> Option<Status> {
-    let detail = match reason {
-        Reason::UserUnknown => 911,
-        Reason::HostUnknown => 912,
-        Reason::MailboxFull => 922,
-        Reason::NotAccept => 932,
-        Reason::SyntaxError => 902,
-        Reason::SystemError => 930,
-        Reason::ContentError => 960,
-        Reason::EmailTooLarge => 934,
-        Reason::MailerError => 950,
-        Reason::Expired => 947,
-        _ => return None,
-    };
-    Status::new(class, 0, detail)
 }
 
 /// Adds what the delivery-status part says to the drafts read from the text:

@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 use bounce_core::rules;
-use bounce_core::smtp::{Command, ReplyCode, Status};
+use bounce_core::smtp::{Command, ReplyCode};
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 /// Sentences that open the list of failed recipients: qmail-send's own
@@ -290,33 +290,8 @@ fn draft(addr: &str, lines: &[&str], lhost: &str) -> Draft {
             d.rule = rule;
         }
     }
-    if d.reason.is_some() && Status::find(&diagnosis).is_none() && d.replycode.is_none() {
-        // The dispatcher derives a status only for reasons it decides
-        // itself; give ours the same "derived, not reported" code.
-        d.status = d.reason.and_then(pseudo_status);
-    }
     d.diagnosis = diagnosis;
     d
-}
-
-/// Sisimai's pseudo status for a reason a decoder decided from words that
-/// carry no status code (`5.0.9nn`, "derived, not reported"), as the
-/// dispatcher gives the reasons it decides itself.
-pub fn pseudo_status(reason: Reason) -> Option<Status> {
-    let detail = match reason {
-        Reason::UserUnknown => 911,
-        Reason::HostUnknown => 912,
-        Reason::Suspend => 921,
-        Reason::MailboxFull => 922,
-        Reason::SystemError => 930,
-        Reason::SystemFull | Reason::NotAccept => 932,
-        Reason::EmailTooLarge => 934,
-        Reason::NetworkError => 944,
-        Reason::Expired => 947,
-        Reason::Blocked => 971,
-        _ => 900,
-    };
-    Status::new(5, 0, detail)
 }
 
 /// The remote server's words: after `Remote host said:`, or after `said:` in

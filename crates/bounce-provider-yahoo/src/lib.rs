@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 use bounce_core::rules::Wordings;
-use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report, Status};
+use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 use bounce_provider_qmail_generic as qmail;
 
 /// The first line of Yahoo! JAPAN's own notices.
@@ -35,9 +35,6 @@ impl ProviderMatcher for Yahoo {
             if let Some((reason, rule)) = WORDINGS.find(&d.diagnosis) {
                 d.reason = Some(reason);
                 d.rule = rule;
-                if Status::find(&d.diagnosis).is_none() {
-                    d.status = qmail::pseudo_status(reason);
-                }
             }
         }
         Some(report)
