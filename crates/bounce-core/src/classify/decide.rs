@@ -131,6 +131,10 @@ struct Ctx<'a> {
     command: Option<Command>,
     reply: Option<u16>,
     action: &'a str,
+    /// The text is a local delivery agent's own report (sendmail's
+    /// `mail.local: unknown user: ...`): the mailbox store answered, so its
+    /// user-unknown wording speaks of the address even with no command.
+    local_delivery: bool,
 }
 
 impl Ctx<'_> {
@@ -214,6 +218,11 @@ impl Ctx<'_> {
                 .phrase(UserUnknown)
                 .map(|p| format!("command:RCPT+{p}"));
         }
+        if self.command.is_none() && self.local_delivery {
+            return self
+                .phrase(UserUnknown)
+                .map(|p| format!("local-delivery+{p}"));
+        }
         None
     }
 
@@ -256,6 +265,15 @@ impl Ctx<'_> {
     }
 }
 
+/// Whether the text is the report of a local delivery agent, the program that
+/// stores mail in the mailbox (sendmail's `mail.local` prefixes its messages
+/// with its name).
+fn is_local_delivery(text: &str) -> bool {
+    text.as_bytes()
+        .windows(11)
+        .any(|w| w.eq_ignore_ascii_case(b"mail.local:"))
+}
+
 /// Decides the reason of one recipient. `text` is the normalised diagnosis
 /// and `hits` what the phrase table found in it.
 pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits, table: &Table) -> Verdict {
@@ -283,6 +301,7 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits, table: &Table) ->
         command: clue.command,
         reply: clue.replycode.map(|r| r.get()),
         action,
+        local_delivery: is_local_delivery(text),
     };
     let diagnostic_type = diagnostic_type(text).or_else(|| declared_type(clue.diagnostictype));
 
@@ -421,6 +440,38 @@ mod tests {
             action,
             diagnostictype: "",
         })
+    }
+
+    #[test]
+    fn a_local_delivery_agents_unknown_user_is_user_unknown() {
+        // With no command, user-unknown wording is a filter's...
+        let v = run(
+            "554 <a@example.jp>... unknown user",
+            "5.5.0",
+            "554",
+            "",
+            "failed",
+        );
+        assert_eq!(v.reason, Filtered);
+        // ...unless the mailbox store itself said it.
+        let v = run(
+            "mail.local: unknown user: a 554 <a@example.jp>... Service unavailable",
+            "5.5.0",
+            "554",
+            "",
+            "failed",
+        );
+        assert_eq!(v.reason, UserUnknown);
+        assert_eq!(v.rule, "local-delivery+phrase:\"unknown user\"");
+        // After DATA the filter rule stands.
+        let v = run(
+            "mail.local: unknown user: a",
+            "5.5.0",
+            "554",
+            "DATA",
+            "failed",
+        );
+        assert_eq!(v.reason, Filtered);
     }
 
     #[test]

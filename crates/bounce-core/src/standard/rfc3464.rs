@@ -123,6 +123,9 @@ fn draft_from_group(g: &[Field<'_>], rcpt: &str) -> Draft {
     }
     if let Some(s) = field(g, "Status") {
         d.status = Status::find(s);
+        // `Status: 4.0.0 (cat.example: host name lookup failure)`: a comment
+        // that says more than the class is the only diagnostic some MTAs give.
+        d.diagnosis = status_comment(s).to_owned();
     }
     if let Some(r) = field(g, "Remote-MTA") {
         d.rhost = value_after_type(r).to_owned();
@@ -130,7 +133,7 @@ fn draft_from_group(g: &[Field<'_>], rcpt: &str) -> Draft {
     if let Some(r) = field(g, "Reporting-MTA") {
         d.lhost = value_after_type(r).to_owned();
     }
-    if let Some(dc) = field(g, "Diagnostic-Code") {
+    if let Some(dc) = field(g, "Diagnostic-Code").filter(|dc| !dc.trim().is_empty()) {
         let (ty, rest) = match dc.split_once(';') {
             Some((ty, rest)) if !ty.trim().is_empty() && !ty.contains(' ') => {
                 (ty.trim(), rest.trim())
@@ -147,6 +150,39 @@ fn draft_from_group(g: &[Field<'_>], rcpt: &str) -> Draft {
         d.date = date.to_owned();
     }
     d
+}
+
+/// The comment of a `Status` field, when it says more than the class of the
+/// code: `5.0.0 (permanent failure)` has none worth keeping, `4.0.0
+/// (cat.example: host name lookup failure)` does.
+fn status_comment(value: &str) -> &str {
+    let Some((_, rest)) = value.trim().split_once(char::is_whitespace) else {
+        return "";
+    };
+    let comment = rest
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
+    let words = comment
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty());
+    let generic = [
+        "permanent",
+        "persistent",
+        "temporary",
+        "transient",
+        "failure",
+        "error",
+        "success",
+    ];
+    if words
+        .clone()
+        .all(|w| generic.iter().any(|g| g.eq_ignore_ascii_case(w)))
+    {
+        return "";
+    }
+    comment
 }
 
 /// The action an `Action` field names: its first word, lowercase
@@ -205,5 +241,19 @@ Final-Recipient: rfc822; two@example.jp\nAction: delayed\nStatus: 4.2.2\n";
         assert_eq!(r[0].diagnostictype, "SMTP");
         assert_eq!(r[1].action, "delayed");
         assert_eq!(r[1].lhost, "mx.example.jp");
+        assert_eq!(r[1].diagnosis, "");
+    }
+
+    #[test]
+    fn a_status_comment_is_the_diagnosis_when_nothing_else_is() {
+        let dsn = "Final-Recipient: rfc822; a@example.jp\nAction: delayed\n\
+Status: 4.4.3 (example.jp: host name lookup failure)\n\n\
+Final-Recipient: rfc822; b@example.jp\nAction: failed\nStatus: 5.0.0 (permanent failure)\n\n\
+Final-Recipient: rfc822; c@example.jp\nAction: failed\nStatus: 5.1.1 (no such user)\n\
+Diagnostic-Code: smtp; 550 5.1.1 unknown user\n";
+        let r = recipients(dsn);
+        assert_eq!(r[0].diagnosis, "example.jp: host name lookup failure");
+        assert_eq!(r[1].diagnosis, "");
+        assert_eq!(r[2].diagnosis, "550 5.1.1 unknown user");
     }
 }
