@@ -306,168 +306,240 @@ impl Registry {
     }
 
     /// One pass of the prefilter over each haystack; the providers any of
-    /// whose fingerprints occur (ASCII case-insensitively).
+    /// whose fingerprints occur in one of them.
     pub fn candidates(&self, haystacks: &[&[u8]]) -> Candidates {
         let mut c = Candidates::default();
         // Patterns already seen, as a bit set (cheap to clear per message).
-        let mut seen = vec![0u64; self.owners.len().div_ceil(64)];
-        for hay in haystacks {
-            self.prefilter.find_new(hay, &mut seen, |pid| {
-                for &o in &self.owners[pid] {
-                    c.insert(o);
-                }
-            });
-        }
+        let mut seen = Seen::new(self.owners.len());
+        LOWERED.with(|buffer| {
+            let mut lowered = buffer.borrow_mut();
+            for hay in haystacks {
+                lowercase_into(hay, &mut lowered);
+                self.prefilter.find_new(&lowered, seen.as_mut(), |pid| {
+                    for &o in &self.owners[pid] {
+                        c.insert(o);
+                    }
+                });
+            }
+        });
         c
     }
 }
 
-/// ASCII lowercase of every byte.
-const LOWER: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = (i as u8).to_ascii_lowercase();
-        i += 1;
-    }
-    t
-};
+thread_local! {
+    /// The haystack being searched, lowercased: one buffer per thread, reused.
+    static LOWERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
-/// Finds which of many lowercase patterns occur in a text, ASCII
-/// case-insensitively, as an overlapping Aho-Corasick search would, but
-/// faster on mail. At each position the next eight bytes, lowercased, are
-/// rolled into a key; its first four bytes are hashed and looked up in a bit
-/// set of the patterns' first four bytes (8 KiB, so it stays in the L1 cache,
-/// and no step waits on the previous one as a DFA's do). Only on a hit are the
-/// patterns of that bucket checked: first their first eight bytes against
-/// the key, then, for a pattern not yet found, in full. Patterns shorter than
-/// four bytes are compared at every position (there are none today).
+/// `hay` with ASCII letters lowercased, into `out` (replacing what it held).
+/// Written as a loop the compiler vectorises.
+fn lowercase_into(hay: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(
+        hay.iter()
+            .map(|&b| b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)),
+    );
+}
+
+/// A bit set over the prefilter's patterns, on the stack when they are few.
+enum Seen {
+    Small([u64; 8]),
+    Large(Vec<u64>),
+}
+
+impl Seen {
+    fn new(patterns: usize) -> Seen {
+        let words = patterns.div_ceil(64);
+        if words <= 8 {
+            Seen::Small([0; 8])
+        } else {
+            Seen::Large(vec![0; words])
+        }
+    }
+
+    fn as_mut(&mut self) -> &mut [u64] {
+        match self {
+            Seen::Small(words) => words,
+            Seen::Large(words) => words,
+        }
+    }
+}
+
+/// Finds which of many lowercase patterns occur in a lowercased text, as an
+/// overlapping Aho-Corasick search would, reading only every
+/// [`Prefilter::STRIDE`]th position for most patterns.
+///
+/// A pattern of at least `STRIDE + 3` bytes that occurs at `s` covers the
+/// positions `s .. s + STRIDE`, and one of them is a multiple of `STRIDE`:
+/// so each such pattern is indexed under the four bytes at each of its first
+/// `STRIDE` offsets, and the text is probed only at multiples of `STRIDE`.
+/// A probe loads four bytes, hashes them and tests one bit of a set (8 KiB,
+/// in the L1 cache); only on a hit are the bucket's entries compared, then
+/// the pattern in full. The few shorter patterns (domain names such as
+/// `qq.com`) are left to an Aho-Corasick automaton, whose SIMD prefilter
+/// skips through the text looking for them.
 struct Prefilter {
     patterns: Vec<Box<[u8]>>,
-    /// Bit `h` set when some pattern's first four bytes hash to `h`.
+    /// Bit `h` set when some indexed four bytes hash to `h`.
     bits: Box<[u64; 1024]>,
-    /// By hash, `heads[start[h]..start[h + 1]]`: each pattern's first eight
-    /// bytes (as the key holds them), the mask of those it has, its index.
+    /// By hash, `entries[start[h]..start[h + 1]]`.
     start: Box<[u32]>,
-    heads: Box<[(u64, u64, u32)]>,
-    /// Patterns shorter than four bytes.
+    entries: Box<[Entry]>,
+    /// The patterns shorter than `STRIDE + 3` bytes, their indices, and a
+    /// searcher that finds where one of them may start.
     short: Vec<u32>,
+    short_search: Option<ShortSearch>,
+}
+
+/// One pattern indexed under the four bytes at one of its offsets.
+#[derive(Clone, Copy)]
+struct Entry {
+    gram: u32,
+    offset: u32,
+    pid: u32,
+    /// The pattern's first eight bytes, compared before the whole of it.
+    head: u64,
+}
+
+/// What finds the short patterns: Teddy (SIMD) when the CPU has it, else an
+/// automaton.
+enum ShortSearch {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(aho_corasick::AhoCorasick),
 }
 
 impl Prefilter {
+    const STRIDE: usize = 5;
     const HASH_BITS: u32 = 16;
 
-    fn hash(first4: u32) -> usize {
-        (first4.wrapping_mul(0x9E37_79B1) >> (32 - Self::HASH_BITS)) as usize
+    fn hash(gram: u32) -> usize {
+        (gram.wrapping_mul(0x9E37_79B1) >> (32 - Self::HASH_BITS)) as usize
+    }
+
+    fn gram(bytes: &[u8], at: usize) -> u32 {
+        u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
     }
 
     fn new(patterns: Vec<String>) -> Prefilter {
         let patterns: Vec<Box<[u8]>> = patterns
             .into_iter()
-            .map(|p| p.into_bytes().iter().map(|&b| LOWER[b as usize]).collect())
+            .map(|p| p.bytes().map(|b| b.to_ascii_lowercase()).collect())
             .collect();
         let size = 1usize << Self::HASH_BITS;
         let mut bits = Box::new([0u64; 1024]);
-        let mut by_hash: Vec<Vec<(u64, u64, u32)>> = vec![Vec::new(); size];
+        let mut by_hash: Vec<Vec<Entry>> = vec![Vec::new(); size];
         let mut short = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
-            if p.len() < 4 {
+            if p.len() < Self::STRIDE + 3 {
                 short.push(i as u32);
                 continue;
             }
-            let (mut head, mut mask) = (0u64, 0u64);
-            for k in 0..8 {
-                head <<= 8;
-                mask <<= 8;
-                if let Some(&b) = p.get(k) {
-                    head |= u64::from(b);
-                    mask |= 0xff;
-                }
+            let head = u64::from_le_bytes(p[..8].try_into().expect("eight bytes or more"));
+            for offset in 0..Self::STRIDE {
+                let gram = Self::gram(p, offset);
+                let h = Self::hash(gram);
+                bits[h / 64] |= 1 << (h % 64);
+                by_hash[h].push(Entry {
+                    gram,
+                    offset: offset as u32,
+                    pid: i as u32,
+                    head,
+                });
             }
-            let h = Self::hash((head >> 32) as u32);
-            bits[h / 64] |= 1 << (h % 64);
-            by_hash[h].push((head, mask, i as u32));
         }
         let mut start = Vec::with_capacity(size + 1);
-        let mut heads = Vec::with_capacity(patterns.len());
+        let mut entries = Vec::with_capacity(patterns.len() * Self::STRIDE);
         for bucket in &by_hash {
-            start.push(heads.len() as u32);
-            heads.extend_from_slice(bucket);
+            start.push(entries.len() as u32);
+            entries.extend_from_slice(bucket);
         }
-        start.push(heads.len() as u32);
+        start.push(entries.len() as u32);
+        let short_patterns = || short.iter().map(|&i| &patterns[i as usize]);
+        let short_search = (!short.is_empty()).then(|| {
+            match aho_corasick::packed::Searcher::new(short_patterns()) {
+                Some(packed) => ShortSearch::Packed(packed),
+                None => ShortSearch::Automaton(
+                    aho_corasick::AhoCorasick::new(short_patterns())
+                        .expect("a few short literal patterns always build"),
+                ),
+            }
+        });
         Prefilter {
             patterns,
             bits,
             start: start.into_boxed_slice(),
-            heads: heads.into_boxed_slice(),
+            entries: entries.into_boxed_slice(),
             short,
+            short_search,
         }
     }
 
-    /// Calls `found` with the index of each pattern that occurs in `hay` and
-    /// is not yet in the bit set `seen` (which it is then added to): a
-    /// pattern met again costs a bit test, not a comparison.
+    /// Calls `found` with the index of each pattern that occurs in `hay`
+    /// (lowercased) and is not yet in the bit set `seen` (which it is then
+    /// added to): a pattern met again costs a bit test, not a comparison.
     fn find_new(&self, hay: &[u8], seen: &mut [u64], mut found: impl FnMut(usize)) {
-        for &pid in &self.short {
-            let p = &self.patterns[pid as usize];
-            if is_new(pid, seen) && (p.is_empty() || (0..hay.len()).any(|i| occurs_at(hay, i, p))) {
-                mark(pid, seen, &mut found);
+        // Where a short pattern may start (a match of any of them), all of
+        // them are compared; then the search goes on from the next byte, so
+        // that overlapping occurrences are found too.
+        let mut at = 0;
+        while at < hay.len() {
+            let start = match &self.short_search {
+                None => break,
+                Some(ShortSearch::Packed(packed)) => {
+                    packed.find_in(hay, aho_corasick::Span::from(at..hay.len()))
+                }
+                Some(ShortSearch::Automaton(automaton)) => {
+                    automaton.find(aho_corasick::Input::new(hay).span(at..hay.len()))
+                }
+            };
+            let Some(m) = start else { break };
+            for &pid in &self.short {
+                if is_new(pid, seen) && hay[m.start()..].starts_with(&self.patterns[pid as usize]) {
+                    mark(pid, seen, &mut found);
+                }
             }
-        }
-        if hay.len() < 4 {
-            return;
+            at = m.start() + 1;
         }
         let bits = &*self.bits;
-        let mut check = |i: usize, key: u64| {
-            let h = Self::hash((key >> 32) as u32);
+        let mut i = 0;
+        while i + 4 <= hay.len() {
+            let gram = Self::gram(hay, i);
+            let h = Self::hash(gram);
             if bits[h >> 6] & (1 << (h & 63)) != 0 {
-                self.bucket(hay, i, key, h, seen, &mut found);
+                self.bucket(hay, i, gram, h, seen, &mut found);
             }
-        };
-        // The key holds the eight bytes from the position on, lowercased;
-        // past the end, zero bytes (the full comparison checks the length).
-        let mut key = hay
-            .iter()
-            .take(7)
-            .fold(0u64, |k, &b| k << 8 | u64::from(LOWER[b as usize]))
-            << (8 * 7usize.saturating_sub(hay.len()));
-        let full = hay.len().saturating_sub(7);
-        for (i, &b) in hay.iter().skip(7).enumerate() {
-            key = key << 8 | u64::from(LOWER[b as usize]);
-            check(i, key);
-        }
-        for i in full..hay.len() - 3 {
-            key <<= 8;
-            check(i, key);
+            i += Self::STRIDE;
         }
     }
 
-    /// The patterns whose first four bytes hash to `h`, checked at `i`.
+    /// The entries whose four bytes hash to `h`, checked at `i`.
     #[inline(never)]
     fn bucket(
         &self,
         hay: &[u8],
         i: usize,
-        key: u64,
+        gram: u32,
         h: usize,
         seen: &mut [u64],
         found: &mut impl FnMut(usize),
     ) {
-        for &(head, mask, pid) in &self.heads[self.start[h] as usize..self.start[h + 1] as usize] {
-            if key & mask == head
-                && is_new(pid, seen)
-                && occurs_at(hay, i, &self.patterns[pid as usize])
+        let bucket = &self.entries[self.start[h] as usize..self.start[h + 1] as usize];
+        for e in bucket {
+            let Some(s) = i.checked_sub(e.offset as usize) else {
+                continue;
+            };
+            let Some(head) = hay.get(s..s + 8) else {
+                continue;
+            };
+            if e.gram == gram
+                && u64::from_le_bytes(head.try_into().expect("eight bytes")) == e.head
+                && is_new(e.pid, seen)
+                && hay[s..].starts_with(&self.patterns[e.pid as usize])
             {
-                mark(pid, seen, found);
+                mark(e.pid, seen, found);
             }
         }
     }
-}
-
-/// Whether pattern `p` (lowercase) occurs in `hay` at `i`, ASCII
-/// case-insensitively.
-fn occurs_at(hay: &[u8], i: usize, p: &[u8]) -> bool {
-    hay.len() - i >= p.len() && hay[i..i + p.len()].eq_ignore_ascii_case(p)
 }
 
 /// Whether pattern `pid` is not in the bit set `seen`.
@@ -534,11 +606,16 @@ mod tests {
             "ab",
             "a",
             "mailer-daemon",
-            "配信",
+            "Mail Delivery Subsystem",
+            "配信できませんでした",
             "x\u{e9}y",
             "abcabc",
+            "abcabcab",
             "--",
             "cab",
+            "qq.com",
+            "mail delivery",
+            "delivery subsystem",
         ]
         .iter()
         .map(|p| p.to_string())
@@ -549,22 +626,45 @@ mod tests {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .unwrap();
-        let alphabet = "abcABCd- xXy\u{e9}配信MAILER-daemon".as_bytes();
+        // Haystacks made of pieces of the patterns, in either case, and of
+        // other bytes, so that whole patterns occur at every offset.
+        let pieces: Vec<&[u8]> = patterns
+            .iter()
+            .map(|p| p.as_bytes())
+            .chain(
+                [
+                    "MAILER-", "daemon", "Mail ", "QQ.", "com", " ", "x", "\u{e9}", "配",
+                ]
+                .map(str::as_bytes),
+            )
+            .collect();
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..5000 {
+        let mut next = || {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let len = (x % 40) as usize;
-            let hay: Vec<u8> = (0..len)
-                .map(|k| alphabet[((x >> (k % 50)) as usize + k * 7) % alphabet.len()])
-                .collect();
+            x
+        };
+        for _ in 0..5000 {
+            let mut hay = Vec::new();
+            for _ in 0..next() % 8 {
+                let piece = pieces[next() as usize % pieces.len()];
+                let upper = next() % 2 == 0;
+                hay.extend(
+                    piece
+                        .iter()
+                        .map(|&b| if upper { b.to_ascii_uppercase() } else { b }),
+                );
+            }
             let mut got = Vec::new();
             let mut seen = [0u64; 1];
             // Split in two haystacks sharing the seen set, as `candidates` does.
-            let (a, b) = hay.split_at(hay.len() / 2);
-            pf.find_new(a, &mut seen, |p| got.push(p));
-            pf.find_new(b, &mut seen, |p| got.push(p));
+            let (a, b) = hay.split_at(next() as usize % (hay.len() + 1));
+            let mut lowered = Vec::new();
+            lowercase_into(a, &mut lowered);
+            pf.find_new(&lowered, &mut seen, |p| got.push(p));
+            lowercase_into(b, &mut lowered);
+            pf.find_new(&lowered, &mut seen, |p| got.push(p));
             got.sort_unstable();
             let mut want: Vec<usize> = ac
                 .find_overlapping_iter(a)
