@@ -369,36 +369,124 @@ impl Seen {
 /// overlapping Aho-Corasick search would, reading only every
 /// [`Prefilter::STRIDE`]th position for most patterns.
 ///
-/// A pattern of at least `STRIDE + 3` bytes that occurs at `s` covers the
-/// positions `s .. s + STRIDE`, and one of them is a multiple of `STRIDE`:
-/// so each such pattern is indexed under the four bytes at each of its first
-/// `STRIDE` offsets, and the text is probed only at multiples of `STRIDE`.
-/// A probe loads four bytes, hashes them and tests one bit of a set (8 KiB,
-/// in the L1 cache); only on a hit are the bucket's entries compared, then
-/// the pattern in full. The few shorter patterns (domain names such as
-/// `qq.com`) are left to an Aho-Corasick automaton, whose SIMD prefilter
-/// skips through the text looking for them.
+/// A pattern of `STRIDE + 3` bytes or more that occurs at `s` covers the
+/// positions `s .. s + STRIDE` with at least four of its bytes, and one of
+/// those positions is a multiple of `STRIDE`: so each such pattern is indexed
+/// under its bytes at each of its first `STRIDE` offsets, and the text is
+/// probed only at multiples of `STRIDE`. Patterns long enough are indexed by
+/// eight bytes, the others by four (eight are far more selective: "mail" is
+/// everywhere in bounces, "mail del" is not). A probe loads the bytes, hashes
+/// them and tests one bit of a set (8 KiB, in the L1 cache); only on a hit
+/// are the bucket's entries compared, then the pattern in full. The few
+/// patterns too short to be indexed (domain names such as `qq.com`) are
+/// found by Teddy, aho-corasick's SIMD searcher.
 struct Prefilter {
     patterns: Vec<Box<[u8]>>,
-    /// Bit `h` set when some indexed four bytes hash to `h`.
-    bits: Box<[u64; 1024]>,
-    /// By hash, `entries[start[h]..start[h + 1]]`.
-    start: Box<[u32]>,
-    entries: Box<[Entry]>,
+    /// Patterns of `STRIDE + 3` to `STRIDE + 6` bytes, by four bytes.
+    by4: GramTable,
+    /// Patterns of `STRIDE + 7` bytes or more, by eight bytes.
+    by8: GramTable,
     /// The patterns shorter than `STRIDE + 3` bytes, their indices, and a
     /// searcher that finds where one of them may start.
     short: Vec<u32>,
     short_search: Option<ShortSearch>,
 }
 
-/// One pattern indexed under the four bytes at one of its offsets.
+/// Patterns indexed under the bytes at each of their first
+/// [`Prefilter::STRIDE`] offsets, by a hash of those bytes.
+struct GramTable {
+    /// Bit `h` set when some indexed bytes hash to `h`.
+    bits: Box<[u64; 1024]>,
+    /// By hash, `entries[start[h]..start[h + 1]]`.
+    start: Box<[u32]>,
+    entries: Box<[Entry]>,
+}
+
+/// One pattern indexed under its bytes at one of its offsets.
 #[derive(Clone, Copy)]
 struct Entry {
-    gram: u32,
+    /// The bytes (four or eight, little-endian).
+    gram: u64,
     offset: u32,
     pid: u32,
     /// The pattern's first eight bytes, compared before the whole of it.
     head: u64,
+}
+
+const HASH_BITS: u32 = 16;
+
+impl GramTable {
+    fn hash(gram: u64) -> usize {
+        (gram.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - HASH_BITS)) as usize
+    }
+
+    /// `entries` holds, for each gram, the entry to file under it.
+    fn new(entries: Vec<Entry>) -> GramTable {
+        let size = 1usize << HASH_BITS;
+        let mut bits = Box::new([0u64; 1024]);
+        let mut by_hash: Vec<Vec<Entry>> = vec![Vec::new(); size];
+        for e in entries {
+            let h = Self::hash(e.gram);
+            bits[h / 64] |= 1 << (h % 64);
+            by_hash[h].push(e);
+        }
+        let mut start = Vec::with_capacity(size + 1);
+        let mut entries = Vec::new();
+        for bucket in &by_hash {
+            start.push(entries.len() as u32);
+            entries.extend_from_slice(bucket);
+        }
+        start.push(entries.len() as u32);
+        GramTable {
+            bits,
+            start: start.into_boxed_slice(),
+            entries: entries.into_boxed_slice(),
+        }
+    }
+
+    /// Whether some entry may be filed under `gram`: one bit test.
+    #[inline(always)]
+    fn may_hold(&self, gram: u64) -> Option<usize> {
+        let h = Self::hash(gram);
+        (self.bits[h >> 6] & (1 << (h & 63)) != 0).then_some(h)
+    }
+
+    /// The entries filed under hash `h` whose gram is `gram` (the `key`),
+    /// checked at `i`.
+    #[inline(never)]
+    fn check(
+        &self,
+        patterns: &[Box<[u8]>],
+        (hay, i): (&[u8], usize),
+        (gram, h): (u64, usize),
+        seen: &mut [u64],
+        found: &mut impl FnMut(usize),
+    ) {
+        let bucket = &self.entries[self.start[h] as usize..self.start[h + 1] as usize];
+        for e in bucket {
+            if e.gram != gram {
+                continue;
+            }
+            let Some(s) = i.checked_sub(e.offset as usize) else {
+                continue;
+            };
+            let Some(head) = hay.get(s..s + 8) else {
+                continue;
+            };
+            if load(head) == e.head
+                && is_new(e.pid, seen)
+                && hay[s..].starts_with(&patterns[e.pid as usize])
+            {
+                mark(e.pid, seen, found);
+            }
+        }
+    }
+}
+
+/// The first eight bytes of `bytes` (at least eight), little-endian.
+#[inline(always)]
+fn load(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes[..8].try_into().expect("eight bytes"))
 }
 
 /// What finds the short patterns: Teddy (SIMD) when the CPU has it, else an
@@ -410,50 +498,36 @@ enum ShortSearch {
 
 impl Prefilter {
     const STRIDE: usize = 5;
-    const HASH_BITS: u32 = 16;
-
-    fn hash(gram: u32) -> usize {
-        (gram.wrapping_mul(0x9E37_79B1) >> (32 - Self::HASH_BITS)) as usize
-    }
-
-    fn gram(bytes: &[u8], at: usize) -> u32 {
-        u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-    }
 
     fn new(patterns: Vec<String>) -> Prefilter {
         let patterns: Vec<Box<[u8]>> = patterns
             .into_iter()
             .map(|p| p.bytes().map(|b| b.to_ascii_lowercase()).collect())
             .collect();
-        let size = 1usize << Self::HASH_BITS;
-        let mut bits = Box::new([0u64; 1024]);
-        let mut by_hash: Vec<Vec<Entry>> = vec![Vec::new(); size];
-        let mut short = Vec::new();
+        let (mut by4, mut by8, mut short) = (Vec::new(), Vec::new(), Vec::new());
         for (i, p) in patterns.iter().enumerate() {
+            let pid = i as u32;
             if p.len() < Self::STRIDE + 3 {
-                short.push(i as u32);
+                short.push(pid);
                 continue;
             }
-            let head = u64::from_le_bytes(p[..8].try_into().expect("eight bytes or more"));
+            let head = load(p);
             for offset in 0..Self::STRIDE {
-                let gram = Self::gram(p, offset);
-                let h = Self::hash(gram);
-                bits[h / 64] |= 1 << (h % 64);
-                by_hash[h].push(Entry {
-                    gram,
+                let (table, width) = if p.len() >= Self::STRIDE + 7 {
+                    (&mut by8, 8)
+                } else {
+                    (&mut by4, 4)
+                };
+                let mut bytes = [0u8; 8];
+                bytes[..width].copy_from_slice(&p[offset..offset + width]);
+                table.push(Entry {
+                    gram: u64::from_le_bytes(bytes),
                     offset: offset as u32,
-                    pid: i as u32,
+                    pid,
                     head,
                 });
             }
         }
-        let mut start = Vec::with_capacity(size + 1);
-        let mut entries = Vec::with_capacity(patterns.len() * Self::STRIDE);
-        for bucket in &by_hash {
-            start.push(entries.len() as u32);
-            entries.extend_from_slice(bucket);
-        }
-        start.push(entries.len() as u32);
         let short_patterns = || short.iter().map(|&i| &patterns[i as usize]);
         let short_search = (!short.is_empty()).then(|| {
             match aho_corasick::packed::Searcher::new(short_patterns()) {
@@ -465,10 +539,9 @@ impl Prefilter {
             }
         });
         Prefilter {
+            by4: GramTable::new(by4),
+            by8: GramTable::new(by8),
             patterns,
-            bits,
-            start: start.into_boxed_slice(),
-            entries: entries.into_boxed_slice(),
             short,
             short_search,
         }
@@ -500,44 +573,32 @@ impl Prefilter {
             }
             at = m.start() + 1;
         }
-        let bits = &*self.bits;
+        // An eight-byte pattern probe needs eight bytes: a pattern of
+        // `STRIDE + 7` bytes or more that a probe at `i` falls in ends at
+        // `i + 8` or later.
         let mut i = 0;
-        while i + 4 <= hay.len() {
-            let gram = Self::gram(hay, i);
-            let h = Self::hash(gram);
-            if bits[h >> 6] & (1 << (h & 63)) != 0 {
-                self.bucket(hay, i, gram, h, seen, &mut found);
+        while i + 8 <= hay.len() {
+            let word = load(&hay[i..]);
+            if let Some(h) = self.by8.may_hold(word) {
+                self.by8
+                    .check(&self.patterns, (hay, i), (word, h), seen, &mut found);
+            }
+            let four = word & 0xFFFF_FFFF;
+            if let Some(h) = self.by4.may_hold(four) {
+                self.by4
+                    .check(&self.patterns, (hay, i), (four, h), seen, &mut found);
             }
             i += Self::STRIDE;
         }
-    }
-
-    /// The entries whose four bytes hash to `h`, checked at `i`.
-    #[inline(never)]
-    fn bucket(
-        &self,
-        hay: &[u8],
-        i: usize,
-        gram: u32,
-        h: usize,
-        seen: &mut [u64],
-        found: &mut impl FnMut(usize),
-    ) {
-        let bucket = &self.entries[self.start[h] as usize..self.start[h + 1] as usize];
-        for e in bucket {
-            let Some(s) = i.checked_sub(e.offset as usize) else {
-                continue;
-            };
-            let Some(head) = hay.get(s..s + 8) else {
-                continue;
-            };
-            if e.gram == gram
-                && u64::from_le_bytes(head.try_into().expect("eight bytes")) == e.head
-                && is_new(e.pid, seen)
-                && hay[s..].starts_with(&self.patterns[e.pid as usize])
-            {
-                mark(e.pid, seen, found);
+        while i + 4 <= hay.len() {
+            let mut bytes = [0u8; 8];
+            bytes[..4].copy_from_slice(&hay[i..i + 4]);
+            let four = u64::from_le_bytes(bytes);
+            if let Some(h) = self.by4.may_hold(four) {
+                self.by4
+                    .check(&self.patterns, (hay, i), (four, h), seen, &mut found);
             }
+            i += Self::STRIDE;
         }
     }
 }
