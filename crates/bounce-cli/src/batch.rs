@@ -8,7 +8,7 @@
 //! most a fixed number of chunks ahead of the output.
 
 use crate::args::BatchArgs;
-use bounce_core::input::{Inputs, Item};
+use bounce_core::input::{InputError, Inputs, Item, Lent};
 use bounce_core::{Decoded, Decoder, Limits};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -66,25 +66,30 @@ pub struct Options {
     pub batch: BatchArgs,
 }
 
-/// One message's outcome, as a worker hands it back.
-struct Done<R> {
+/// One message's outcome, as a worker hands it back. Its output went into
+/// the accumulator of its chunk.
+struct Done {
     bounce: bool,
     facts: usize,
     bytes: usize,
     /// Read or decode failures, and notes such as truncated recipients.
     failure: Option<String>,
     note: Option<String>,
-    payload: Option<R>,
 }
 
-/// Decodes every message of `paths`. `work` turns each decoded message into
-/// a payload on the worker thread (rendering, counting); `each` receives the
-/// payloads on the calling thread, in input order.
-pub fn run<R: Send>(
+/// A chunk's outcomes and the output of its messages.
+type Decided<R> = (usize, Vec<Done>, R);
+
+/// Decodes every message of `paths`. `work` appends each decoded message's
+/// output to an accumulator on the worker thread (rendering, counting), one
+/// accumulator for a run of messages so that no message needs an allocation
+/// of its own; `each` receives the accumulators on the calling thread, in
+/// input order, and leaves them empty (they are used again).
+pub fn run<R: Default + Send>(
     paths: Vec<String>,
     opts: Options,
-    work: impl Fn(&Decoded) -> R + Sync,
-    mut each: impl FnMut(R) -> anyhow::Result<()>,
+    work: impl Fn(&Decoded, &mut R) + Sync,
+    mut each: impl FnMut(&mut R) -> anyhow::Result<()>,
 ) -> anyhow::Result<Account> {
     let registry = bounce_providers::registry()?;
     let decoder = Decoder::new(registry).with_limits(Limits {
@@ -95,7 +100,7 @@ pub fn run<R: Send>(
     let progress = Progress::new(&paths, opts.batch.quiet);
     let inputs = Inputs::new(paths, opts.batch.max_message_size);
     let mut account = Account::default();
-    let mut take = |done: Done<R>, account: &mut Account| -> anyhow::Result<()> {
+    let take = |done: Done, account: &mut Account| {
         account.messages += 1;
         account.bounces += usize::from(done.bounce);
         account.facts += done.facts;
@@ -107,23 +112,37 @@ pub fn run<R: Send>(
         if let Some(n) = done.note {
             account.failed.push(n);
         }
-        if let Some(p) = done.payload {
-            each(p)?;
-        }
-        Ok(())
     };
-    let one = |item: Item| -> Done<R> { process(&decoder, item, &work) };
+    let one = |item: Item, acc: &mut R| -> Done {
+        match item {
+            Item::Message { origin, bytes } => process(&decoder, &origin, &bytes, &work, acc),
+            Item::Failed(e) => unreadable(&e),
+        }
+    };
 
     if opts.batch.jobs() <= 1 {
-        for item in inputs {
-            take(one(item), &mut account)?;
+        // One thread: messages are decoded where the reader has them.
+        let mut inputs = inputs;
+        let mut acc = R::default();
+        while let Some(lent) = inputs.next_lent() {
+            let done = match lent {
+                Lent::Message { origin, bytes } => {
+                    process(&decoder, origin, &bytes, &work, &mut acc)
+                }
+                Lent::Failed(e) => unreadable(&e),
+            };
+            take(done, &mut account);
+            each(&mut acc)?;
         }
     } else {
+        // Accumulators written out, for the workers to fill again (no more
+        // exist than chunks in flight).
+        let spare: Mutex<Vec<R>> = Mutex::new(Vec::new());
         std::thread::scope(|scope| -> anyhow::Result<()> {
             // At most `ahead` chunks are read but not yet written.
             let ahead = opts.batch.jobs() * 4;
             let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(ahead);
-            let (done_tx, done_rx) = sync_channel::<(usize, Vec<Done<R>>)>(ahead);
+            let (done_tx, done_rx) = sync_channel::<Decided<R>>(ahead);
             let (token_tx, token_rx) = sync_channel::<()>(ahead);
             for _ in 0..ahead {
                 token_tx.send(())?;
@@ -151,26 +170,36 @@ pub fn run<R: Send>(
                 let rx = Arc::clone(&chunk_rx);
                 let tx = done_tx.clone();
                 let one = &one;
+                let spare = &spare;
                 scope.spawn(move || loop {
                     let next = rx
                         .lock()
                         .map_err(|_| ())
                         .and_then(|r| r.recv().map_err(|_| ()));
                     let Ok((seq, items)) = next else { return };
-                    let out: Vec<Done<R>> = items.into_iter().map(one).collect();
-                    if tx.send((seq, out)).is_err() {
+                    let mut acc = spare
+                        .lock()
+                        .ok()
+                        .and_then(|mut s| s.pop())
+                        .unwrap_or_default();
+                    let out: Vec<Done> = items.into_iter().map(|i| one(i, &mut acc)).collect();
+                    if tx.send((seq, out, acc)).is_err() {
                         return;
                     }
                 });
             }
             drop(done_tx);
-            let mut pending: BTreeMap<usize, Vec<Done<R>>> = BTreeMap::new();
+            let mut pending: BTreeMap<usize, (Vec<Done>, R)> = BTreeMap::new();
             let mut next = 0;
-            for (seq, out) in done_rx.iter() {
-                pending.insert(seq, out);
-                while let Some(out) = pending.remove(&next) {
+            for (seq, out, acc) in done_rx.iter() {
+                pending.insert(seq, (out, acc));
+                while let Some((out, mut acc)) = pending.remove(&next) {
                     for done in out {
-                        take(done, &mut account)?;
+                        take(done, &mut account);
+                    }
+                    each(&mut acc)?;
+                    if let Ok(mut s) = spare.lock() {
+                        s.push(acc);
                     }
                     next += 1;
                     // A closed reader just means it has finished.
@@ -184,14 +213,18 @@ pub fn run<R: Send>(
     Ok(account)
 }
 
+/// Decodes one message, its output appended to `acc`.
 fn process<R>(
     decoder: &Decoder<'_>,
-    item: Item,
-    work: &(impl Fn(&Decoded) -> R + Sync),
-) -> Done<R> {
-    match item {
-        Item::Message { origin, bytes } => match decoder.decode(&bytes, &origin) {
-            Ok(decoded) => Done {
+    origin: &str,
+    bytes: &[u8],
+    work: &(impl Fn(&Decoded, &mut R) + Sync),
+    acc: &mut R,
+) -> Done {
+    match decoder.decode(bytes, origin) {
+        Ok(decoded) => {
+            work(&decoded, acc);
+            Done {
                 bounce: decoded.decoder.is_some(),
                 facts: decoded.facts.len(),
                 bytes: bytes.len(),
@@ -202,25 +235,26 @@ fn process<R>(
                         decoded.truncated
                     )
                 }),
-                payload: Some(work(&decoded)),
-            },
-            Err(e) => Done {
-                bounce: false,
-                facts: 0,
-                bytes: bytes.len(),
-                failure: Some(format!("{origin}: {e}")),
-                note: None,
-                payload: None,
-            },
-        },
-        Item::Failed(e) => Done {
+            }
+        }
+        Err(e) => Done {
             bounce: false,
             facts: 0,
-            bytes: 0,
-            failure: Some(e.to_string()),
+            bytes: bytes.len(),
+            failure: Some(format!("{origin}: {e}")),
             note: None,
-            payload: None,
         },
+    }
+}
+
+/// The outcome of an input that could not be read.
+fn unreadable(e: &InputError) -> Done {
+    Done {
+        bounce: false,
+        facts: 0,
+        bytes: 0,
+        failure: Some(e.to_string()),
+        note: None,
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::args::{Cli, Command, Format, ParseArgs, StatsArgs};
 use crate::batch::{self, Account, Options};
 use crate::explain::WithAdvice;
+use crate::json::{self, Layout};
 use crate::stats::Stats;
 use bounce_core::{Fact, Reason};
 use std::io::{self, BufWriter, Write};
@@ -37,46 +38,51 @@ fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
     if format == Format::Json {
         out.write_all(b"[")?;
     }
-    // Rendering happens on the worker threads; the output thread only writes.
-    let render = |decoded: &bounce_core::Decoded| -> Vec<Vec<u8>> {
-        decoded
+    // Rendering happens on the worker threads, into one buffer for a run of
+    // messages; the output thread only writes. In a JSON array every object
+    // is rendered after a `,\n`, whose comma the first one drops.
+    let render = |decoded: &bounce_core::Decoded, buf: &mut Vec<u8>| {
+        for f in decoded
             .facts
             .iter()
             .filter(|f| reported(f, delivered, vacation))
-            .map(|f| {
-                let mut buf = Vec::with_capacity(1024);
-                let ok = match (format, advice) {
-                    (Format::Jsonl, None) => serde_json::to_writer(&mut buf, f),
-                    (Format::Json, None) => serde_json::to_writer_pretty(&mut buf, f),
-                    (Format::Jsonl, Some(lang)) => {
-                        serde_json::to_writer(&mut buf, &WithAdvice::new(f, lang))
-                    }
-                    (Format::Json, Some(lang)) => {
-                        serde_json::to_writer_pretty(&mut buf, &WithAdvice::new(f, lang))
-                    }
-                };
-                // Serialising plain strings and numbers cannot fail.
-                debug_assert!(ok.is_ok());
-                buf
-            })
-            .collect()
-    };
-    let account = batch::run(args.paths, Options { batch: args.batch }, render, |facts| {
-        for fact in facts {
-            match format {
-                Format::Jsonl => {
-                    out.write_all(&fact)?;
-                    out.write_all(b"\n")?;
+        {
+            if format == Format::Json {
+                buf.extend_from_slice(b",\n");
+            }
+            match (format, advice) {
+                (Format::Jsonl, None) => json::write_fact(buf, f, Layout::Compact),
+                (Format::Json, None) => json::write_fact(buf, f, Layout::Pretty),
+                (Format::Jsonl, Some(lang)) => {
+                    // Serialising plain strings and numbers into memory cannot fail.
+                    let _ = serde_json::to_writer(&mut *buf, &WithAdvice::new(f, lang));
                 }
-                Format::Json => {
-                    out.write_all(if first { b"\n" } else { b",\n" })?;
-                    out.write_all(&fact)?;
+                (Format::Json, Some(lang)) => {
+                    let _ = serde_json::to_writer_pretty(&mut *buf, &WithAdvice::new(f, lang));
                 }
             }
-            first = false;
+            if format == Format::Jsonl {
+                buf.push(b'\n');
+            }
         }
-        Ok(())
-    })?;
+    };
+    let account = batch::run(
+        args.paths,
+        Options { batch: args.batch },
+        render,
+        |buf: &mut Vec<u8>| {
+            let mut bytes = &buf[..];
+            if first && !bytes.is_empty() {
+                first = false;
+                if format == Format::Json {
+                    bytes = &bytes[1..];
+                }
+            }
+            out.write_all(bytes)?;
+            buf.clear();
+            Ok(())
+        },
+    )?;
     if format == Format::Json {
         out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
     }
@@ -87,27 +93,29 @@ fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
 fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
     let (delivered, vacation) = (args.delivered, args.vacation);
     let mut stats = Stats::default();
-    let summarise = |decoded: &bounce_core::Decoded| -> Vec<(Reason, String, String, bool)> {
-        decoded
-            .facts
-            .iter()
-            .filter(|f| reported(f, delivered, vacation))
-            .map(|f| {
-                (
-                    f.reason,
-                    f.smtpagent.clone(),
-                    f.destination.clone(),
-                    f.hardbounce,
-                )
-            })
-            .collect()
+    let summarise = |decoded: &bounce_core::Decoded,
+                     acc: &mut Vec<(Reason, String, String, bool)>| {
+        acc.extend(
+            decoded
+                .facts
+                .iter()
+                .filter(|f| reported(f, delivered, vacation))
+                .map(|f| {
+                    (
+                        f.reason,
+                        f.smtpagent.clone(),
+                        f.destination.clone(),
+                        f.hardbounce,
+                    )
+                }),
+        );
     };
     let account = batch::run(
         args.paths,
         Options { batch: args.batch },
         summarise,
-        |facts| {
-            for (reason, provider, destination, hard) in facts {
+        |facts: &mut Vec<_>| {
+            for (reason, provider, destination, hard) in facts.drain(..) {
                 stats.add(reason, provider, destination, hard);
             }
             Ok(())

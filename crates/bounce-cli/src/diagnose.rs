@@ -148,22 +148,22 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let style = Style::detect();
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     // Rendering happens on the worker threads, as for `parse`.
-    let render_all = |decoded: &bounce_core::Decoded| -> Vec<String> {
-        decoded
+    let render_all = |decoded: &bounce_core::Decoded, acc: &mut Vec<u8>| {
+        for f in decoded
             .facts
             .iter()
             .filter(|f| !matches!(f.reason, Reason::Delivered | Reason::Vacation))
-            .map(|f| render(f, lang, style))
-            .collect()
+        {
+            acc.extend_from_slice(render(f, lang, style).as_bytes());
+        }
     };
     let account = batch::run(
         args.paths,
         Options { batch: args.batch },
         render_all,
-        |blocks| {
-            for b in blocks {
-                out.write_all(b.as_bytes())?;
-            }
+        |blocks: &mut Vec<u8>| {
+            out.write_all(blocks)?;
+            blocks.clear();
             Ok(())
         },
     )?;

@@ -5,8 +5,9 @@
 //! and the walk goes on.
 
 use memchr::memmem;
+use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -20,6 +21,22 @@ pub enum Item {
         origin: String,
         /// The raw bytes of the message.
         bytes: Vec<u8>,
+    },
+    /// Something that could not be read.
+    Failed(InputError),
+}
+
+/// One item of input as [`Inputs::next_lent`] hands it out: the message
+/// borrowed from the reader's buffer when it is there as it is (no `>From `
+/// line to unquote), so that reading it costs no copy.
+#[derive(Debug)]
+pub enum Lent<'a> {
+    /// A message and where it came from.
+    Message {
+        /// As for [`Item::Message`].
+        origin: &'a str,
+        /// The raw bytes of the message.
+        bytes: Cow<'a, [u8]>,
     },
     /// Something that could not be read.
     Failed(InputError),
@@ -65,7 +82,7 @@ pub struct Inputs {
 }
 
 enum Source {
-    Stream(Mbox<Box<dyn BufRead + Send>>),
+    Stream(Mbox<Box<dyn Read + Send>>),
     Tree {
         root: String,
         walk: walkdir::IntoIter,
@@ -87,11 +104,12 @@ impl Inputs {
         }
     }
 
-    /// Opens a path given on the command line; an error item if it cannot be.
-    fn open(&mut self, path: String) -> Option<Item> {
+    /// Opens a path given on the command line; an error if it cannot be.
+    fn open(&mut self, path: String) -> Option<InputError> {
         if path == "-" {
-            let reader: Box<dyn BufRead + Send> =
-                Box::new(BufReader::with_capacity(1 << 16, io::stdin()));
+            // Unbuffered: the splitter reads large blocks, which standard
+            // input's own buffer passes through.
+            let reader: Box<dyn Read + Send> = Box::new(io::stdin());
             self.stack.push(Source::Stream(Mbox::new(
                 reader,
                 path,
@@ -109,16 +127,17 @@ impl Inputs {
                 None
             }
             Ok(_) => self.open_file(Path::new(&path), path.clone()),
-            Err(e) => Some(failed(&path, e.into())),
+            Err(e) => Some(input_error(&path, e.into())),
         }
     }
 
     /// Opens a file as a stream of messages (one, or many for an mbox).
-    fn open_file(&mut self, path: &Path, origin: String) -> Option<Item> {
+    fn open_file(&mut self, path: &Path, origin: String) -> Option<InputError> {
         match File::open(path) {
             Ok(f) => {
-                let reader: Box<dyn BufRead + Send> =
-                    Box::new(BufReader::with_capacity(1 << 16, f));
+                // Unbuffered: the splitter reads large blocks straight into
+                // its own buffer, and a `BufReader` would only copy them.
+                let reader: Box<dyn Read + Send> = Box::new(f);
                 self.stack.push(Source::Stream(Mbox::new(
                     reader,
                     origin,
@@ -126,19 +145,34 @@ impl Inputs {
                 )));
                 None
             }
-            Err(e) => Some(failed(&origin, e.into())),
+            Err(e) => Some(input_error(&origin, e.into())),
         }
     }
-}
 
-impl Iterator for Inputs {
-    type Item = Item;
+    /// The next message, borrowed from the reader's buffer where it can be
+    /// (see [`Lent`]), or failure; the same sequence as the iterator yields.
+    pub fn next_lent(&mut self) -> Option<Lent<'_>> {
+        match self.advance()? {
+            Next::Failed(e) => Some(Lent::Failed(e)),
+            Next::Split(split) => self.stream().map(|m| m.lend(split)),
+        }
+    }
 
-    fn next(&mut self) -> Option<Item> {
+    /// The stream being split.
+    fn stream(&self) -> Option<&Mbox<Box<dyn Read + Send>>> {
+        match self.stack.last() {
+            Some(Source::Stream(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Moves on to the next message of the current stream (opening inputs
+    /// and walking trees as needed), or to the next failure.
+    fn advance(&mut self) -> Option<Next> {
         loop {
             match self.stack.last_mut() {
-                Some(Source::Stream(m)) => match m.next() {
-                    Some(item) => return Some(item),
+                Some(Source::Stream(m)) => match m.advance() {
+                    Some(split) => return Some(Next::Split(split)),
                     None => {
                         self.stack.pop();
                     }
@@ -147,8 +181,8 @@ impl Iterator for Inputs {
                     Some(Ok(entry)) => {
                         if entry.file_type().is_file() {
                             let origin = entry.path().to_string_lossy().into_owned();
-                            if let Some(item) = self.open_file(&entry.into_path(), origin) {
-                                return Some(item);
+                            if let Some(e) = self.open_file(&entry.into_path(), origin) {
+                                return Some(Next::Failed(e));
                             }
                         }
                     }
@@ -160,7 +194,7 @@ impl Iterator for Inputs {
                             Some(io) if e.loop_ancestor().is_none() => io.to_string(),
                             _ => e.to_string(),
                         };
-                        return Some(failed(&path, InputErrorKind::Walk(msg)));
+                        return Some(Next::Failed(input_error(&path, InputErrorKind::Walk(msg))));
                     }
                     None => {
                         self.stack.pop();
@@ -168,8 +202,8 @@ impl Iterator for Inputs {
                 },
                 None => {
                     let path = self.pending.next()?;
-                    if let Some(item) = self.open(path) {
-                        return Some(item);
+                    if let Some(e) = self.open(path) {
+                        return Some(Next::Failed(e));
                     }
                 }
             }
@@ -177,11 +211,30 @@ impl Iterator for Inputs {
     }
 }
 
-fn failed(path: &str, kind: InputErrorKind) -> Item {
-    Item::Failed(InputError {
+/// What [`Inputs::advance`] moved on to.
+enum Next {
+    /// A message (or a failure) of the stream on top of the stack.
+    Split(Split),
+    /// An input that could not be opened or walked.
+    Failed(InputError),
+}
+
+impl Iterator for Inputs {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        match self.advance()? {
+            Next::Failed(e) => Some(Item::Failed(e)),
+            Next::Split(split) => self.stream().map(|m| m.owned(split)),
+        }
+    }
+}
+
+fn input_error(path: &str, kind: InputErrorKind) -> InputError {
+    InputError {
         path: path.to_owned(),
         kind,
-    })
+    }
 }
 
 /// Splits a stream into messages. A stream that begins with an mbox `From `
@@ -198,6 +251,9 @@ pub struct Mbox<R> {
     /// Bytes read and not yet handed out; `buf[pos..]` is the rest.
     buf: Vec<u8>,
     pos: usize,
+    /// Offsets (from `pos`) of the `>From ` quoted lines of the message being
+    /// split by [`Mbox::split_fast`], found in the same search as its end.
+    quoted: Vec<usize>,
     eof: bool,
     started: bool,
     is_mbox: bool,
@@ -208,7 +264,7 @@ pub struct Mbox<R> {
 /// How much is read at a time.
 const BLOCK: usize = 256 << 10;
 
-impl<R: BufRead> Mbox<R> {
+impl<R: Read> Mbox<R> {
     /// Reads messages from `reader`, each at most `limit` bytes.
     pub fn new(reader: R, origin: String, limit: usize) -> Mbox<R> {
         Mbox {
@@ -217,6 +273,7 @@ impl<R: BufRead> Mbox<R> {
             limit,
             buf: Vec::new(),
             pos: 0,
+            quoted: Vec::new(),
             eof: false,
             started: false,
             is_mbox: false,
@@ -265,22 +322,85 @@ impl<R: BufRead> Mbox<R> {
     }
 }
 
-impl<R: BufRead> Iterator for Mbox<R> {
+impl<R: Read> Iterator for Mbox<R> {
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
-        match self.split() {
-            Ok(item) => item,
-            Err(e) => {
-                self.done = true;
-                Some(failed(&self.origin, e.into()))
-            }
-        }
+        let split = self.advance()?;
+        Some(self.owned(split))
     }
 }
 
-impl<R: BufRead> Mbox<R> {
-    fn split(&mut self) -> io::Result<Option<Item>> {
+/// What [`Mbox::split`] found next.
+#[derive(Debug)]
+enum Split {
+    /// A message still in the buffer: `buf[start..start + len]`, less the
+    /// first `>` of each of its `>From ` lines (listed in `quoted`).
+    InBuffer { start: usize, len: usize },
+    /// A message put together apart.
+    Owned(Vec<u8>),
+    /// A message that could not be read.
+    Failed(InputError),
+}
+
+impl<R: Read> Mbox<R> {
+    /// The next message or failure; `None` at the end of the stream.
+    fn advance(&mut self) -> Option<Split> {
+        match self.split() {
+            Ok(split) => split,
+            Err(e) => {
+                self.done = true;
+                Some(Split::Failed(input_error(&self.origin, e.into())))
+            }
+        }
+    }
+
+    /// `split` as an owned item.
+    fn owned(&self, split: Split) -> Item {
+        match split {
+            Split::InBuffer { start, len } => Item::Message {
+                origin: self.origin.clone(),
+                bytes: self.unquoted(start, len),
+            },
+            Split::Owned(bytes) => Item::Message {
+                origin: self.origin.clone(),
+                bytes,
+            },
+            Split::Failed(e) => Item::Failed(e),
+        }
+    }
+
+    /// `split` borrowed from the buffer when it has nothing to unquote.
+    fn lend(&self, split: Split) -> Lent<'_> {
+        let bytes = match split {
+            Split::InBuffer { start, len } if self.quoted.is_empty() => {
+                Cow::Borrowed(&self.buf[start..start + len])
+            }
+            Split::InBuffer { start, len } => Cow::Owned(self.unquoted(start, len)),
+            Split::Owned(bytes) => Cow::Owned(bytes),
+            Split::Failed(e) => return Lent::Failed(e),
+        };
+        Lent::Message {
+            origin: &self.origin,
+            bytes,
+        }
+    }
+
+    /// A copy of `buf[start..start + len]` without the first `>` of each
+    /// `>From ` line.
+    fn unquoted(&self, start: usize, len: usize) -> Vec<u8> {
+        let raw = &self.buf[start..start + len];
+        let mut msg = Vec::with_capacity(len);
+        let mut from = 0;
+        for &q in &self.quoted {
+            msg.extend_from_slice(&raw[from..q]);
+            from = q + 1;
+        }
+        msg.extend_from_slice(&raw[from..]);
+        msg
+    }
+
+    fn split(&mut self) -> io::Result<Option<Split>> {
         if self.done {
             return Ok(None);
         }
@@ -290,10 +410,7 @@ impl<R: BufRead> Mbox<R> {
             let Some(end) = self.line_end(&mut at, &mut mark)? else {
                 self.done = true;
                 // An empty file is still an input: say so rather than drop it.
-                return Ok(Some(Item::Message {
-                    origin: self.origin.clone(),
-                    bytes: Vec::new(),
-                }));
+                return Ok(Some(Split::Owned(Vec::new())));
             };
             self.is_mbox = self.buf.starts_with(b"From ");
             // The separator line is not part of the message.
@@ -301,8 +418,8 @@ impl<R: BufRead> Mbox<R> {
         }
         self.index += 1;
         if self.is_mbox {
-            if let Some(item) = self.split_fast()? {
-                return Ok(Some(item));
+            if let Some(split) = self.split_fast()? {
+                return Ok(Some(split));
             }
         }
         self.split_lines()
@@ -310,14 +427,15 @@ impl<R: BufRead> Mbox<R> {
 
     /// The common case of an mbox message: its end found with `memmem` (the
     /// next `From ` line after a blank line) in the buffer, read further as
-    /// needed; then one copy, `>From ` unquoted. `None` (nothing consumed)
+    /// needed; left in the buffer, `>From ` lines noted. `None` (nothing consumed)
     /// when the message is larger than the limit and a block, which is left
     /// to [`Mbox::split_lines`] so that memory stays bounded.
-    fn split_fast(&mut self) -> io::Result<Option<Item>> {
+    fn split_fast(&mut self) -> io::Result<Option<Split>> {
         let mut from = 0;
+        self.quoted.clear();
         loop {
             let msg = &self.buf[self.pos..];
-            match find_separator(msg, from) {
+            match find_separator(msg, from, &mut self.quoted) {
                 Some(i) => {
                     if let Some(j) = memchr::memchr(b'\n', &msg[i + 1..]) {
                         let next = self.pos + i + 1 + j + 1;
@@ -339,7 +457,9 @@ impl<R: BufRead> Mbox<R> {
                     if msg.len() > self.limit.saturating_add(BLOCK) {
                         return Ok(None);
                     }
-                    // Search again from just before the end: a separator may straddle.
+                    // Search again from just before the end: a separator may
+                    // straddle, and a `\nFrom ` line seen at the very end is
+                    // looked at again once its line is whole.
                     from = msg.len().saturating_sub(6);
                 }
             }
@@ -349,41 +469,34 @@ impl<R: BufRead> Mbox<R> {
     }
 
     /// Hands out `buf[pos..pos + len]` as a message (or as too large), and
-    /// moves on to `next`.
-    fn take(&mut self, len: usize, next: usize) -> Item {
-        let raw = &self.buf[self.pos..self.pos + len];
-        let quoted: Vec<usize> = quoted_from_lines(raw).collect();
+    /// moves on to `next`. `quoted` holds the message's `>From ` lines.
+    fn take(&mut self, len: usize, next: usize) -> Split {
+        let start = self.pos;
         self.pos = next;
-        if len - quoted.len() > self.limit {
-            return failed(
+        if len - self.quoted.len() > self.limit {
+            return Split::Failed(input_error(
                 &self.origin,
                 InputErrorKind::TooLarge {
                     index: self.index,
                     limit: self.limit,
                 },
-            );
+            ));
         }
-        let mut msg = Vec::with_capacity(len);
-        let mut from = 0;
-        for q in quoted {
-            msg.extend_from_slice(&raw[from..q]);
-            from = q + 1;
-        }
-        msg.extend_from_slice(&raw[from..]);
-        // The blank line before a separator belongs to the mbox, not the message.
-        if msg.ends_with(b"\n\n") {
-            msg.pop();
-        }
-        Item::Message {
-            origin: self.origin.clone(),
-            bytes: msg,
-        }
+        // The blank line before a separator belongs to the mbox, not the
+        // message. (Unquoting cannot change how the message ends: a `>` it
+        // drops is followed by `From `.)
+        let len = if self.buf[start..start + len].ends_with(b"\n\n") {
+            len - 1
+        } else {
+            len
+        };
+        Split::InBuffer { start, len }
     }
 
     /// A message read line by line: a stream that is not an mbox (one message),
     /// and mbox messages too large for [`Mbox::split_fast`], whose lines are
     /// dropped as they are read.
-    fn split_lines(&mut self) -> io::Result<Option<Item>> {
+    fn split_lines(&mut self) -> io::Result<Option<Split>> {
         // The message is buf[start..cur]; `mark` is what must stay in memory
         // (the whole message, or only the current line once it is too large).
         let mut start = self.pos;
@@ -428,13 +541,13 @@ impl<R: BufRead> Mbox<R> {
             cur = end;
         }
         if too_large {
-            return Ok(Some(failed(
+            return Ok(Some(Split::Failed(input_error(
                 &self.origin,
                 InputErrorKind::TooLarge {
                     index: self.index,
                     limit: self.limit,
                 },
-            )));
+            ))));
         }
         let mut msg = Vec::with_capacity(cur - start);
         let mut from = start;
@@ -449,31 +562,52 @@ impl<R: BufRead> Mbox<R> {
                 msg.pop();
             }
         }
-        Ok(Some(Item::Message {
-            origin: self.origin.clone(),
-            bytes: msg,
-        }))
+        Ok(Some(Split::Owned(msg)))
     }
 }
 
 /// Where the message that starts `msg` ends: the offset of the line break
 /// before the first `From ` line (searched from `from` on) that follows a
 /// blank line. The first line of a message is never a separator.
-fn find_separator(msg: &[u8], from: usize) -> Option<usize> {
-    static SEPARATOR: LazyLock<memmem::Finder<'static>> =
-        LazyLock::new(|| memmem::Finder::new(b"\nFrom "));
-    SEPARATOR
-        .find_iter(&msg[from..])
-        .map(|i| from + i)
-        .find(|&i| {
-            // The line that ends at `i` is `\n` or `\r\n` alone, or the
-            // `From ` line is unmistakably an mbox separator (some writers
-            // leave out the blank line before it).
-            i == 0
-                || msg[i - 1] == b'\n'
-                || msg[i - 1] == b'\r' && (i == 1 || msg[i - 2] == b'\n')
-                || is_from_line(&msg[i + 1..])
-        })
+///
+/// The same pass notes in `quoted` the `>From ` quoted lines before that end
+/// (the offset of their first `>`, which is to be dropped), so that the
+/// message is read once: every `From ` is either the start of a separator
+/// (after a line break), part of a quoted line (after a `>`), or neither.
+/// A search resumed at `from` adds only the quoted lines not noted yet.
+fn find_separator(msg: &[u8], from: usize, quoted: &mut Vec<usize>) -> Option<usize> {
+    static FROM: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b"From "));
+    // `from` is where a `\nFrom ` may begin, so its `From ` is one further.
+    for j in FROM.find_iter(&msg[(from + 1).min(msg.len())..]) {
+        let j = from + 1 + j;
+        match msg[j - 1] {
+            b'\n' => {
+                let i = j - 1;
+                // The line that ends at `i` is `\n` or `\r\n` alone, or the
+                // `From ` line is unmistakably an mbox separator (some writers
+                // leave out the blank line before it).
+                if i == 0
+                    || msg[i - 1] == b'\n'
+                    || msg[i - 1] == b'\r' && (i == 1 || msg[i - 2] == b'\n')
+                    || is_from_line(&msg[j..])
+                {
+                    return Some(i);
+                }
+            }
+            b'>' => {
+                let mut k = j - 1;
+                while k > 0 && msg[k - 1] == b'>' {
+                    k -= 1;
+                }
+                if (k == 0 || msg[k - 1] == b'\n') && quoted.last().is_none_or(|&q| q < k) {
+                    quoted.push(k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether the line at the start of `rest` is an mbox `From ` line in full:
@@ -508,20 +642,6 @@ fn is_from_line(rest: &[u8]) -> bool {
         .last()
         .is_some_and(|y| y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()));
     day && time && year
-}
-
-/// The offsets of the lines of `msg` that are `>From ` quoted (`>`s then
-/// `From `): the first `>` of each is to be dropped.
-fn quoted_from_lines(msg: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    static QUOTED: LazyLock<memmem::Finder<'static>> =
-        LazyLock::new(|| memmem::Finder::new(b">From "));
-    QUOTED.find_iter(msg).filter_map(move |j| {
-        let mut k = j;
-        while k > 0 && msg[k - 1] == b'>' {
-            k -= 1;
-        }
-        (k == 0 || msg[k - 1] == b'\n').then_some(k)
-    })
 }
 
 fn is_quoted_from(line: &[u8]) -> bool {
@@ -593,6 +713,52 @@ mod tests {
             })
         ));
         assert!(matches!(&items[1], Item::Message { bytes, .. } if bytes == b"Subject: 2\n\nok\n"));
+    }
+
+    #[test]
+    fn lent_messages_are_the_iterated_ones() {
+        let dir = std::env::temp_dir().join(format!("bounce-lent-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big = "y".repeat(3000);
+        let files = [
+            ("a.mbox", format!("From a@b Mon Jan 1 00:00:00 2024\nSubject: 1\n\n>From here\n\nFrom c@d Mon Jan 1 00:00:00 2024\nSubject: 2\n\nbody\n\nFrom e@f Mon Jan 1 00:00:00 2024\n\n{big}\n")),
+            ("b.eml", "Subject: x\r\n\r\nFrom here on\r\n".to_owned()),
+            ("c.eml", String::new()),
+        ];
+        for (name, data) in &files {
+            std::fs::write(dir.join(name), data).unwrap();
+        }
+        let paths = vec![
+            dir.to_string_lossy().into_owned(),
+            "/nonexistent/x".to_owned(),
+        ];
+        let show =
+            |origin: &str, bytes: &[u8]| format!("{origin} {}", String::from_utf8_lossy(bytes));
+        let iterated: Vec<String> = Inputs::new(paths.clone(), 2000)
+            .map(|i| match i {
+                Item::Message { origin, bytes } => show(&origin, &bytes),
+                Item::Failed(e) => e.to_string(),
+            })
+            .collect();
+        let mut inputs = Inputs::new(paths, 2000);
+        let mut lent = Vec::new();
+        while let Some(l) = inputs.next_lent() {
+            lent.push(match l {
+                Lent::Message { origin, bytes } => show(origin, &bytes),
+                Lent::Failed(e) => e.to_string(),
+            });
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(iterated.len(), 6, "{iterated:?}");
+        assert!(
+            iterated[0].ends_with("Subject: 1\n\nFrom here\n"),
+            "{iterated:?}"
+        );
+        assert!(
+            iterated[2].contains("larger than the limit"),
+            "{iterated:?}"
+        );
+        assert_eq!(iterated, lent);
     }
 
     #[test]
