@@ -9,7 +9,7 @@
 
 use crate::args::BatchArgs;
 use bounce_core::input::{InputError, Inputs, Item, Lent};
-use bounce_core::{Decoded, Decoder, Limits};
+use bounce_core::{Decoded, Decoder, Limits, Reason};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::IsTerminal;
@@ -31,6 +31,14 @@ pub struct Account {
     pub bounces: usize,
     /// Facts reported by the decoders (before any output filter).
     pub facts: usize,
+    /// Of those, successful deliveries and automatic replies.
+    pub delivered: usize,
+    /// See `delivered`.
+    pub vacation: usize,
+    /// Facts the command did not show (set by the command: `parse` leaves
+    /// out deliveries and automatic replies unless asked), so that the
+    /// account says so.
+    pub hidden: usize,
     /// Inputs (or messages of them) that could not be read or decoded, with why.
     pub failed: Vec<String>,
     /// Messages that could not be read or decoded.
@@ -55,7 +63,15 @@ impl fmt::Display for Account {
             self.not_bounces(),
             self.failed_messages,
             self.facts
-        )
+        )?;
+        if self.hidden > 0 {
+            write!(
+                f,
+                ", {} not shown (deliveries or automatic replies: see --delivered, --vacation)",
+                self.hidden
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -71,6 +87,8 @@ pub struct Options {
 struct Done {
     bounce: bool,
     facts: usize,
+    delivered: usize,
+    vacation: usize,
     bytes: usize,
     /// Read or decode failures, and notes such as truncated recipients.
     failure: Option<String>,
@@ -104,6 +122,8 @@ pub fn run<R: Default + Send>(
         account.messages += 1;
         account.bounces += usize::from(done.bounce);
         account.facts += done.facts;
+        account.delivered += done.delivered;
+        account.vacation += done.vacation;
         progress.advance(done.bytes);
         if let Some(f) = done.failure {
             account.failed_messages += 1;
@@ -224,9 +244,12 @@ fn process<R>(
     match decoder.decode(bytes, origin) {
         Ok(decoded) => {
             work(&decoded, acc);
+            let count = |reason| decoded.facts.iter().filter(|f| f.reason == reason).count();
             Done {
                 bounce: decoded.decoder.is_some(),
                 facts: decoded.facts.len(),
+                delivered: count(Reason::Delivered),
+                vacation: count(Reason::Vacation),
                 bytes: bytes.len(),
                 failure: None,
                 note: (decoded.truncated > 0).then(|| {
@@ -240,6 +263,8 @@ fn process<R>(
         Err(e) => Done {
             bounce: false,
             facts: 0,
+            delivered: 0,
+            vacation: 0,
             bytes: bytes.len(),
             failure: Some(format!("{origin}: {e}")),
             note: None,
@@ -252,6 +277,8 @@ fn unreadable(e: &InputError) -> Done {
     Done {
         bounce: false,
         facts: 0,
+        delivered: 0,
+        vacation: 0,
         bytes: 0,
         failure: Some(e.to_string()),
         note: None,

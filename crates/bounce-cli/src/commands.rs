@@ -87,6 +87,9 @@ fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
         out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
     }
     out.flush()?;
+    let mut account = account;
+    account.hidden =
+        if delivered { 0 } else { account.delivered } + if vacation { 0 } else { account.vacation };
     report(&account, args.batch.quiet)
 }
 

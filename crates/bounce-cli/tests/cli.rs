@@ -126,3 +126,50 @@ fn providers_are_listed_with_summaries() {
         );
     }
 }
+
+/// A delivery report for two recipients, one delivered and one refused.
+const DELIVERED_AND_FAILED: &str = "From: Mail Delivery System <MAILER-DAEMON@mx.example.jp>
+To: sender@example.com
+Subject: Delivery Status Notification
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"
+
+--b
+Content-Type: text/plain
+
+One message was delivered, one was not.
+
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.jp
+
+Final-Recipient: rfc822; ok@example.jp
+Action: delivered
+Status: 2.0.0
+
+Final-Recipient: rfc822; gone@example.jp
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <gone@example.jp>: User unknown
+
+--b--
+";
+
+#[test]
+fn the_account_says_what_parse_left_out() {
+    let mbox = format!("From x\n{DELIVERED_AND_FAILED}\nFrom x\n{DELIVERED_AND_FAILED}");
+    let out = bounce(&["parse"], Some(mbox.as_bytes()));
+    assert_eq!(stdout(&out).lines().count(), 2);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "bounce: 2 message(s) read: 2 bounce(s), 0 not a bounce, 0 failed; 4 fact(s), \
+         2 not shown (deliveries or automatic replies: see --delivered, --vacation)\n"
+    );
+    let out = bounce(&["parse", "--delivered"], Some(mbox.as_bytes()));
+    assert_eq!(stdout(&out).lines().count(), 4);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "bounce: 2 message(s) read: 2 bounce(s), 0 not a bounce, 0 failed; 4 fact(s)\n"
+    );
+}
