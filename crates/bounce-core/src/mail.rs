@@ -5,9 +5,11 @@
 mod walk;
 
 use crate::text::{self, normalize_text};
-use mail_parser::{GetHeader, Header, HeaderName, Message};
+use mail_parser::parsers::MessageStream;
+use mail_parser::{GetHeader, Header, HeaderName, HeaderValue, Message};
 use std::borrow::Cow;
-use walk::Slot;
+use std::sync::OnceLock;
+use walk::{Kind, Slot};
 
 /// A message prepared for the decoders.
 pub struct Mail<'a> {
@@ -28,6 +30,12 @@ pub struct Mail<'a> {
     /// input (not decoded).
     attached: Option<&'a [u8]>,
     content_type: String,
+    /// The first addresses of From and To and the Message-ID, parsed when
+    /// first asked: the walk leaves these values unparsed (most messages
+    /// never ask for some of them).
+    from: OnceLock<String>,
+    to: OnceLock<String>,
+    message_id: OnceLock<Option<String>>,
 }
 
 impl<'a> Mail<'a> {
@@ -56,6 +64,9 @@ impl<'a> Mail<'a> {
             original: None,
             parsed_original: None,
             attached: None,
+            from: OnceLock::new(),
+            to: OnceLock::new(),
+            message_id: OnceLock::new(),
             content_type: walk::content_type_of(
                 walked
                     .headers
@@ -67,19 +78,17 @@ impl<'a> Mail<'a> {
         for slot in walked.slots {
             match slot {
                 Slot::Ignore | Slot::Pending { .. } => {}
-                Slot::Text { ctype, text } => match ctype.as_str() {
-                    "text/rfc822-headers" | "text/rfc822-header" => {
+                Slot::Text { kind, text } => match kind {
+                    Kind::RfcHeaders | Kind::RfcHeader => {
                         if mail.original.is_none() {
                             mail.original = Some(normalize_text(text));
                         }
                     }
-                    "message/delivery-status"
-                    | "message/global-delivery-status"
-                    | "text/delivery-status" => {
+                    Kind::Dsn | Kind::TextDsn => {
                         mail.dsn
                             .get_or_insert_with(|| normalize_text(text).into_owned());
                     }
-                    "message/feedback-report" => {
+                    Kind::Feedback => {
                         mail.feedback
                             .get_or_insert_with(|| normalize_text(text).into_owned());
                     }
@@ -90,23 +99,16 @@ impl<'a> Mail<'a> {
                         html = Some(h);
                     }
                 }
-                Slot::Binary { ctype, bytes } => {
+                Slot::Binary { kind, bytes } => {
                     let lossy = || normalize_text(walk::lossy(&bytes)).into_owned();
-                    match ctype.as_str() {
-                        "message/delivery-status" | "message/global-delivery-status"
-                            if mail.dsn.is_none() =>
-                        {
+                    match kind {
+                        Kind::Dsn if mail.dsn.is_none() => {
                             mail.dsn = Some(lossy());
                         }
-                        "message/feedback-report" if mail.feedback.is_none() => {
+                        Kind::Feedback if mail.feedback.is_none() => {
                             mail.feedback = Some(lossy());
                         }
-                        "text/rfc822-headers"
-                        | "message/rfc822-headers"
-                        | "message/rfc822"
-                        | "message/global-headers"
-                            if mail.original.is_none() =>
-                        {
+                        Kind::RfcHeaders | Kind::Original if mail.original.is_none() => {
                             mail.original = Some(Cow::Owned(lossy()));
                         }
                         _ => {}
@@ -133,7 +135,7 @@ impl<'a> Mail<'a> {
             if let Some(h) = html {
                 // Only a message with no plain text pays for decoding HTML and
                 // turning it into text.
-                let text = mail_parser::decoders::html::html_to_text(&h.decode(bytes));
+                let text = walk::html_to_text(&h.decode(bytes));
                 mail.body = normalize_text(Cow::Owned(text)).into_owned();
             }
         }
@@ -154,6 +156,9 @@ impl<'a> Mail<'a> {
             parsed_original: None,
             attached: None,
             content_type: String::new(),
+            from: OnceLock::new(),
+            to: OnceLock::new(),
+            message_id: OnceLock::new(),
         }
     }
 
@@ -236,6 +241,25 @@ impl<'a> Mail<'a> {
         self.headers.as_ref()?.header_value(&name)
     }
 
+    /// The value of the last top-level header called `name`, parsed now with
+    /// `parse` from where it stands in the message, as the walk would have
+    /// (for the fields it leaves unparsed).
+    fn parse_last(
+        &self,
+        name: HeaderName<'_>,
+        parse: impl FnOnce(&mut MessageStream<'a>) -> HeaderValue<'a>,
+    ) -> Option<HeaderValue<'a>> {
+        let h = self
+            .headers
+            .as_ref()?
+            .iter()
+            .rev()
+            .find(|h| h.name == name)?;
+        let mut stream = MessageStream::new(self.data);
+        stream.skip_bytes((h.offset_start as usize).min(self.data.len()));
+        Some(parse(&mut stream))
+    }
+
     /// The decoded Subject.
     pub fn subject(&self) -> &str {
         self.value(HeaderName::Subject)
@@ -245,7 +269,10 @@ impl<'a> Mail<'a> {
 
     /// The address of the first From mailbox, as written.
     pub fn from_address(&self) -> &str {
-        first_address(self.value(HeaderName::From))
+        self.from.get_or_init(|| {
+            let from = self.parse_last(HeaderName::From, |s| s.parse_address());
+            first_address(from.as_ref()).to_owned()
+        })
     }
 
     /// The display name and address of From, as one string for matching
@@ -256,7 +283,10 @@ impl<'a> Mail<'a> {
 
     /// The address of the first To mailbox, as written.
     pub fn to_address(&self) -> &str {
-        first_address(self.value(HeaderName::To))
+        self.to.get_or_init(|| {
+            let to = self.parse_last(HeaderName::To, |s| s.parse_address());
+            first_address(to.as_ref()).to_owned()
+        })
     }
 
     /// Unix time and offset (`+0900`) of the Date header.
@@ -267,7 +297,12 @@ impl<'a> Mail<'a> {
 
     /// The Message-ID of the bounce itself, without brackets.
     pub fn message_id(&self) -> Option<&str> {
-        self.value(HeaderName::MessageId)?.as_text()
+        self.message_id
+            .get_or_init(|| {
+                let id = self.parse_last(HeaderName::MessageId, |s| s.parse_id())?;
+                id.as_text().map(str::to_owned)
+            })
+            .as_deref()
     }
 
     /// The raw header block of the bounce (everything before its body).
@@ -352,7 +387,7 @@ impl Original {
     pub fn from_headers(block: &str) -> Original {
         let block = block.trim_start_matches(['\n', ' ', '\t']);
         let mut headers = Vec::new();
-        walk::read_headers(block.as_bytes(), 0, &mut headers, false);
+        walk::read_headers(block.as_bytes(), 0, &mut headers, walk::Block::Alone);
         Original::from_header_list(&headers, block.as_bytes())
     }
 
