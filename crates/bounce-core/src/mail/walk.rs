@@ -831,7 +831,10 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
         let (is_multipart, mut is_text, mut mime_type) = mime_type(ct, state.mime_type);
 
         if is_multipart {
-            if let Some(boundary) = ct.and_then(|c| c.attribute("boundary")) {
+            let boundary = ct
+                .and_then(|c| c.attribute("boundary"))
+                .or_else(|| lost_boundary(&data[offset_header..offset_body]));
+            if let Some(boundary) = boundary {
                 if stream.seek_next_part(boundary.as_bytes()) {
                     let new_state = State {
                         mime_type,
@@ -1355,6 +1358,40 @@ fn skip_value(data: &[u8], mut p: usize) -> usize {
     }
 }
 
+/// The boundary of a multipart part whose `boundary` parameter lost its
+/// folding white space: `Content-Type: multipart/alternative;` then
+/// `boundary="..."` at the very start of the next line, which makes that line
+/// no header field at all. Some mailers write this (JavaMail-based ones among
+/// them); mail-parser then sees a multipart part without a boundary and
+/// nothing in it, and the text of the bounce would be lost. Only asked when
+/// the Content-Type itself names no boundary; `block` is the header block,
+/// and the line must follow the Content-Type field directly.
+fn lost_boundary(block: &[u8]) -> Option<&str> {
+    const FIELD: &[u8] = b"content-type:";
+    const NAME: &[u8] = b"boundary=";
+    let starts = |line: &[u8], with: &[u8]| {
+        line.get(..with.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(with))
+    };
+    let mut after_field = false;
+    for line in block.split(|&b| b == b'\n') {
+        if after_field && starts(line, NAME) {
+            let value = line[NAME.len()..].trim_ascii();
+            let value = value.strip_suffix(b";").unwrap_or(value);
+            let value = match value {
+                [b'"', inner @ .., b'"'] => inner,
+                _ => value,
+            };
+            let clean =
+                !value.is_empty() && !value.iter().any(|b| b.is_ascii_whitespace() || *b == b'"');
+            return clean.then(|| std::str::from_utf8(value).ok()).flatten();
+        }
+        let folded = matches!(line.first(), Some(b' ' | b'\t'));
+        after_field = starts(line, FIELD) || (after_field && folded);
+    }
+    None
+}
+
 fn boundary_of(state: &State) -> Vec<u8> {
     state.boundary.clone().unwrap_or_default()
 }
@@ -1821,6 +1858,36 @@ mod tests {
             let kept = known_name(name.as_bytes(), false);
             assert!(kept.is_none() || kept == want, "{name}");
         }
+    }
+
+    #[test]
+    fn a_boundary_that_lost_its_folding_is_found() {
+        let block = b"Content-Type: multipart/alternative;\nboundary=\"--=_b1\"\nX-Other: 1\n\n";
+        assert_eq!(lost_boundary(block), Some("--=_b1"));
+        assert_eq!(
+            lost_boundary(b"Content-Type: multipart/mixed;\nBOUNDARY=b2;\n\n"),
+            Some("b2")
+        );
+        let folded = b"Content-Type: multipart/mixed;\n\tcharset=x;\nboundary=b3\n\n";
+        assert_eq!(lost_boundary(folded), Some("b3"));
+        // Not right after the Content-Type field, not at the start of a line,
+        // empty, or with spaces: not a boundary.
+        let apart = b"Content-Type: multipart/mixed;\nX-Other: 1\nboundary=b4\n\n";
+        assert_eq!(lost_boundary(apart), None);
+        let ct = "Content-Type: multipart/mixed;\n";
+        for line in ["X-Note: boundary=\"b\"", "boundary=\"\"", "boundary=a b"] {
+            assert_eq!(
+                lost_boundary(format!("{ct}{line}\n\n").as_bytes()),
+                None,
+                "{line}"
+            );
+        }
+        let mail = "From: a@example.com\nContent-Type: multipart/mixed;\nboundary=\"outer\"\n\n\
+--outer\nContent-Type: text/plain\n\nThe text of the bounce.\n--outer--\n";
+        let walked = walk(mail.as_bytes(), true).unwrap();
+        assert!(walked.slots.iter().any(
+            |s| matches!(s, Slot::Text { text, .. } if text.contains("The text of the bounce."))
+        ));
     }
 
     #[test]
