@@ -497,7 +497,7 @@ enum ShortSearch {
 }
 
 impl Prefilter {
-    const STRIDE: usize = 5;
+    const STRIDE: usize = 6;
 
     fn new(patterns: Vec<String>) -> Prefilter {
         let patterns: Vec<Box<[u8]>> = patterns
