@@ -677,6 +677,10 @@ mod tests {
             "qq.com",
             "mail delivery",
             "delivery subsystem",
+            // Nine to twelve bytes: indexed by four bytes.
+            "mx.qq.com",
+            "dsn-report",
+            "mailer-daemo",
         ]
         .iter()
         .map(|p| p.to_string())
@@ -694,7 +698,8 @@ mod tests {
             .map(|p| p.as_bytes())
             .chain(
                 [
-                    "MAILER-", "daemon", "Mail ", "QQ.", "com", " ", "x", "\u{e9}", "配",
+                    "MAILER-", "daemon", "Mail ", "QQ.", "mx.", "com", "dsn-", " ", "x", "\u{e9}",
+                    "配",
                 ]
                 .map(str::as_bytes),
             )
