@@ -10,6 +10,7 @@ use crate::reason::Reason;
 use crate::smtp::{reconcile, Command, ReplyCode, Status};
 use crate::standard::STANDARD;
 use crate::text;
+use std::borrow::Cow;
 
 /// The decoder id (`smtpagent`) of a fact read from pasted text that no
 /// provider or standard decoder recognised.
@@ -234,53 +235,73 @@ impl<'r> Decoder<'r> {
         candidates: &Candidates,
         origin: &str,
     ) -> Vec<Fact> {
-        let original = match report.original.as_deref() {
+        let mut original = match report.original.as_deref() {
             Some(inline) => Original::from_headers(inline),
             None => mail.original().unwrap_or_default(),
         };
-        let addresser = if original.from.contains('@') {
+        let mut addresser = if original.from.contains('@') {
             text::clean_address(&original.from)
         } else {
             text::clean_address(mail.to_address())
         };
+        let mut senderdomain = domain_of(&addresser);
         let bounce_date = mail.date().or_else(|| original.date.clone());
-        let mut facts = Vec::with_capacity(report.recipients.len());
-        for mut draft in report.recipients {
-            let recipient = text::clean_address(&draft.recipient);
-            if !recipient.contains('@') {
+        let count = report.recipients.len();
+        let mut facts = Vec::with_capacity(count);
+        for (k, mut draft) in report.recipients.into_iter().enumerate() {
+            // The cleaned address, when cleaning changes it; otherwise the
+            // draft's own string becomes the fact's, with no copy.
+            let cleaned = match text::clean_address_cow(&draft.recipient) {
+                Cow::Borrowed(a) if a.len() == draft.recipient.len() => None,
+                c => Some(c.into_owned()),
+            };
+            let clean = cleaned.as_deref().unwrap_or(&draft.recipient);
+            if !clean.contains('@') {
                 continue;
             }
+            let destination = domain_of(clean);
             let (ts, tz) = parse_date(&draft.date)
                 .or_else(|| bounce_date.clone())
                 .unwrap_or((0, String::new()));
-            let (reason, evidence) = self.decide(&mut draft, decoder, candidates, &recipient);
+            let token = token(&addresser, clean, ts);
+            let (reason, evidence) = self.decide(&mut draft, decoder, candidates, &destination);
+            let recipient = cleaned.unwrap_or_else(|| std::mem::take(&mut draft.recipient));
             let (status, reply, command) = (draft.status, draft.replycode, draft.command);
             let action = normalize_action(&draft.action);
             let hardbounce = action != "delayed" && reason.is_hard(status.as_ref());
-            let destination = domain_of(&recipient);
+            // What every fact of the message shares is moved into the last
+            // one rather than copied.
+            let last = k + 1 == count;
+            let shared = |s: &mut String| {
+                if last {
+                    std::mem::take(s)
+                } else {
+                    s.clone()
+                }
+            };
             facts.push(Fact {
-                token: token(&addresser, &recipient, ts),
+                token,
                 action,
-                addresser: addresser.clone(),
+                addresser: shared(&mut addresser),
                 alias: draft.alias,
-                deliverystatus: status.map(|s| s.to_string()).unwrap_or_default(),
+                deliverystatus: status.map(|s| s.to_text()).unwrap_or_default(),
                 destination,
-                diagnosticcode: squeeze(&draft.diagnosis),
+                diagnosticcode: squeeze_owned(draft.diagnosis),
                 diagnostictype: draft.diagnostictype,
                 feedbacktype: draft.feedbacktype,
                 hardbounce,
                 lhost: draft.lhost,
-                listid: original.list_id.clone(),
-                messageid: original.message_id.clone(),
+                listid: shared(&mut original.list_id),
+                messageid: shared(&mut original.message_id),
                 origin: origin.to_owned(),
                 reason,
                 recipient,
-                replycode: reply.map(|r| r.to_string()).unwrap_or_default(),
+                replycode: reply.map(|r| r.to_text()).unwrap_or_default(),
                 rhost: draft.rhost,
-                senderdomain: domain_of(&addresser),
+                senderdomain: shared(&mut senderdomain),
                 smtpagent: decoder.to_owned(),
                 smtpcommand: command.map(|c| c.as_str().to_owned()).unwrap_or_default(),
-                subject: original.subject.clone(),
+                subject: shared(&mut original.subject),
                 timestamp: ts,
                 timezoneoffset: tz,
                 evidence,
@@ -297,7 +318,7 @@ impl<'r> Decoder<'r> {
         draft: &mut Draft,
         decoder: &'static str,
         candidates: &Candidates,
-        recipient: &str,
+        domain: &str,
     ) -> (Reason, Evidence) {
         let in_text = Status::find(&draft.diagnosis);
         let status = match (draft.status, in_text) {
@@ -323,7 +344,12 @@ impl<'r> Decoder<'r> {
         };
         let (reply, status) = reconcile(reply, status);
         let command = draft.command.or_else(|| Command::find(&draft.diagnosis));
-        let action = draft.action.to_ascii_lowercase();
+        // Lowercase already, as a rule: then borrowed.
+        let action = if draft.action.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(draft.action.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(draft.action.as_str())
+        };
         let mut evidence = Evidence {
             decoder: decoder.to_owned(),
             ..Evidence::default()
@@ -333,7 +359,7 @@ impl<'r> Decoder<'r> {
         draft.status = status;
         draft.replycode = reply;
         draft.command = command;
-        let reason = self.reason(draft, &action, candidates, recipient, &mut evidence);
+        let reason = self.reason(draft, &action, candidates, domain, &mut evidence);
         draft.status = status.or_else(|| pseudo_status(reason, reply, &action));
         (reason, evidence)
     }
@@ -341,29 +367,28 @@ impl<'r> Decoder<'r> {
     /// The reason of a draft whose codes are settled, in order of authority:
     /// a delivery action, a remote-host rule that knows the refusing server
     /// (or, failing a host, the recipient's domain), a reason the decoder was
-    /// sure of, the classifier.
+    /// sure of, the classifier. `domain` is the (cleaned) recipient's.
     fn reason(
         &self,
         draft: &Draft,
         action: &str,
         candidates: &Candidates,
-        recipient: &str,
+        domain: &str,
         evidence: &mut Evidence,
     ) -> Reason {
         if matches!(action, "delivered" | "relayed" | "expanded") {
             evidence.reason = format!("action:{action}");
             return Reason::Delivered;
         }
-        let domain = domain_of(recipient);
         let host = if draft.rhost.is_empty() {
-            domain.as_str()
+            domain
         } else {
             draft.rhost.as_str()
         };
         let providers = self.registry.providers();
         for i in candidates.iter() {
             let p = providers[i];
-            if !p.rhosts.is_empty() && (p.knows_host(host) || p.knows_host(&domain)) {
+            if !p.rhosts.is_empty() && (p.knows_host(host) || p.knows_host(domain)) {
                 if let Some((reason, rule)) = p.matcher.refine(draft) {
                     evidence.rhost_rule = p.id.to_owned();
                     evidence.reason = rule.to_owned();
@@ -467,26 +492,50 @@ pub fn pseudo_code(reason: Reason, class: u8) -> Option<Status> {
 }
 
 fn normalize_action(action: &str) -> String {
-    let a = action.trim().to_ascii_lowercase();
-    let canonical = match a.as_str() {
-        s if s.starts_with("fail") => "failed",
-        s if s.starts_with("delay") => "delayed",
-        s if s.starts_with("deliver") => "delivered",
-        s if s.starts_with("relay") => "relayed",
-        s if s.starts_with("expand") => "expanded",
-        _ => return a,
+    let a = action.trim();
+    // `starts_with` on the lowercased text, without lowercasing it first.
+    let starts = |prefix: &str| {
+        a.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    let canonical = if starts("fail") {
+        "failed"
+    } else if starts("delay") {
+        "delayed"
+    } else if starts("deliver") {
+        "delivered"
+    } else if starts("relay") {
+        "relayed"
+    } else if starts("expand") {
+        "expanded"
+    } else {
+        return a.to_ascii_lowercase();
     };
     canonical.to_owned()
+}
+
+/// [`squeeze`] of a string that is often squeezed already (one line of
+/// ASCII with single spaces): then it is returned as it is, without a copy.
+fn squeeze_owned(text: String) -> String {
+    let b = text.as_bytes();
+    let squeezed = b.first().is_none_or(|&c| c != b' ')
+        && b.last().is_none_or(|&c| c != b' ')
+        && b.is_ascii()
+        && !b
+            .iter()
+            .any(|&c| matches!(c, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+        && memchr::memmem::find(b, b"  ").is_none();
+    if squeezed {
+        text
+    } else {
+        squeeze(&text)
+    }
 }
 
 /// Collapses runs of whitespace into one space and trims.
 pub fn squeeze(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
+    text::push_words(&mut out, text);
     out
 }

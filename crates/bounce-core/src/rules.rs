@@ -3,14 +3,15 @@
 //! one automaton ([`Wordings`]), a table of its codes ([`by_code`]),
 //! host-suffix matching ([`host_under`]), the whole of a remote-host rule
 //! ([`RemoteRule`]: whose replies it reads, then its codes and wordings), and
-//! the "`<address>:` heading, then its paragraph" layout many MTAs share
+//! the first of several markers in one pass ([`Markers`]), and the
+//! "`<address>:` heading, then its paragraph" layout many MTAs share
 //! ([`address_paragraphs`], [`address_list_report`]).
 
-use crate::fact::{domain_of, Draft, Report};
+use crate::fact::{Draft, Report};
 use crate::provider::{Kind, Provider, ProviderMatcher};
 use crate::reason::Reason;
 use crate::text;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::sync::OnceLock;
 
 /// What a reading of a reply yields: the reason, and the rule that decided.
@@ -62,17 +63,24 @@ impl Wordings {
         let ac = self
             .automaton
             .get_or_init(|| {
+                // A table is searched a few times per message at most, and
+                // only in short diagnostics: a DFA (what the builder picks
+                // for a small table) costs far more to build than such
+                // searches ever save, so an NFA is kept; and a case-sensitive
+                // one of lowercase wordings over lowercased text, which has
+                // half the transitions of an ASCII case-insensitive one.
                 AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .build(self.rows.iter().map(|r| r.0))
+                    .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                    .build(self.rows.iter().map(|r| r.0.to_ascii_lowercase()))
                     .ok()
             })
             .as_ref()?;
-        let i = ac
-            .find_overlapping_iter(text)
-            .map(|m| m.pattern().as_usize())
-            .filter(|&i| keep(i))
-            .min()?;
+        let i = text::with_ascii_lowercase(text, |lower| {
+            ac.find_overlapping_iter(lower)
+                .map(|m| m.pattern().as_usize())
+                .filter(|&i| keep(i))
+                .min()
+        })?;
         let (_, reason, rule) = self.rows[i];
         Some((reason, rule))
     }
@@ -80,6 +88,55 @@ impl Wordings {
     /// [`Wordings::find`] over a draft's diagnostic.
     pub fn refine(&self, draft: &Draft) -> Option<(Reason, &'static str)> {
         self.find(&draft.diagnosis)
+    }
+}
+
+/// A set of literal markers looked for together: one pass over a text finds
+/// the first occurrence of any of them, where calling `str::find` for each
+/// and keeping the smallest offset would read the text once per marker. The
+/// automaton is built once, on first use.
+///
+/// ```
+/// use bounce_core::rules::Markers;
+///
+/// static MARKERS: Markers = Markers::new(&["copy of the message", "Original message"]);
+/// let text = "--- Original message follows; a copy of the message";
+/// assert_eq!(MARKERS.first(text), Some((4, 1)));
+/// assert_eq!(MARKERS.first("nothing"), None);
+/// ```
+pub struct Markers {
+    patterns: &'static [&'static str],
+    automaton: OnceLock<Option<AhoCorasick>>,
+}
+
+impl Markers {
+    /// A set of markers (case-sensitive); nothing is compiled until the
+    /// first [`Markers::first`].
+    pub const fn new(patterns: &'static [&'static str]) -> Markers {
+        Markers {
+            patterns,
+            automaton: OnceLock::new(),
+        }
+    }
+
+    /// The offset of the first occurrence in `text` of any marker, and that
+    /// marker's index; of markers found at the same offset, the one listed
+    /// first. The same as the smallest `text.find(marker)`.
+    pub fn first(&self, text: &str) -> Option<(usize, usize)> {
+        let ac = self
+            .automaton
+            .get_or_init(|| {
+                // The search runs mostly in the automaton's prefilter, so
+                // the NFA costs little there, and much less than a DFA to
+                // build.
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                    .build(self.patterns)
+                    .ok()
+            })
+            .as_ref()?;
+        ac.find(text).map(|m| (m.start(), m.pattern().as_usize()))
     }
 }
 
@@ -93,6 +150,13 @@ pub fn host_under(host: &str, suffix: &str) -> bool {
         && !suffix.is_empty()
         && host[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
         && (host.len() == suffix.len() || host[host.len() - suffix.len() - 1] == b'.')
+}
+
+/// The domain of an address as [`crate::fact::domain_of`] gives it, but borrowed and
+/// not lowercased: for [`host_under`], which ignores ASCII case anyway.
+fn recipient_domain(addr: &str) -> &str {
+    addr.rsplit_once('@')
+        .map_or("", |(_, d)| d.trim_end_matches('>'))
 }
 
 /// Whether `host` is under any of `suffixes`.
@@ -257,7 +321,7 @@ impl RemoteRule {
         }
         host_under_any(&draft.rhost, self.hosts)
             || host_under_any(&draft.rhost, self.hosted_mx)
-                && host_under_any(&domain_of(&draft.recipient), self.hosts)
+                && host_under_any(recipient_domain(&draft.recipient), self.hosts)
             || self
                 .quoted_by
                 .iter()

@@ -94,6 +94,18 @@ impl Status {
     pub fn with_class(&self, class: u8) -> Status {
         Status { class, ..*self }
     }
+
+    /// The same text as `to_string()`, written without the formatter (a
+    /// fact's status is written once per recipient).
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(9);
+        push_decimal(&mut out, u16::from(self.class));
+        out.push('.');
+        push_decimal(&mut out, self.subject);
+        out.push('.');
+        push_decimal(&mut out, self.detail);
+        out
+    }
 }
 
 impl fmt::Display for Status {
@@ -173,6 +185,12 @@ impl ReplyCode {
     /// The numeric value.
     pub fn get(self) -> u16 {
         self.0
+    }
+    /// The same text as `to_string()`, written without the formatter.
+    pub fn to_text(self) -> String {
+        let mut out = String::with_capacity(3);
+        push_decimal(&mut out, self.0);
+        out
     }
     /// The first digit.
     pub fn class(self) -> u8 {
@@ -323,6 +341,24 @@ fn num<T: std::str::FromStr>(s: &str, max_len: usize) -> Option<T> {
     s.parse().ok()
 }
 
+/// Appends `n` in decimal, as `{}` writes it.
+fn push_decimal(out: &mut String, n: u16) {
+    let mut buf = [0u8; 5];
+    let mut at = buf.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &buf[at..] {
+        out.push(char::from(d));
+    }
+}
+
 fn digits(bytes: &[u8]) -> usize {
     bytes.iter().take_while(|b| b.is_ascii_digit()).count()
 }
@@ -334,6 +370,24 @@ fn is_word(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_the_display_text() {
+        for (c, sub, det) in [
+            (2, 0, 0),
+            (4, 7, 1),
+            (5, 999, 10),
+            (5, 10, 999),
+            (4, 100, 0),
+        ] {
+            let s = Status::new(c, sub, det).unwrap();
+            assert_eq!(s.to_text(), s.to_string());
+        }
+        for code in [200, 250, 421, 550, 554] {
+            let r = ReplyCode::new(code).unwrap();
+            assert_eq!(r.to_text(), r.to_string());
+        }
+    }
 
     #[test]
     fn status_parses_and_validates() {

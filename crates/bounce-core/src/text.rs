@@ -68,12 +68,14 @@ pub fn header_fields(block: &str) -> Vec<Field<'_>> {
             }
             continue;
         }
-        if let Some((name, value)) = line.split_once(':') {
-            if !name.is_empty() && !name.contains(' ') && name.bytes().all(|b| b.is_ascii_graphic())
-            {
+        // A short line: a plain loop finds the colon for less than a
+        // searcher costs to set up. (A name of graphic ASCII has no space.)
+        if let Some(colon) = line.bytes().position(|b| b == b':') {
+            let name = &line[..colon];
+            if !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic()) {
                 out.push(Field {
                     name,
-                    value: Cow::Borrowed(value.trim()),
+                    value: Cow::Borrowed(line[colon + 1..].trim()),
                 });
             }
         }
@@ -133,12 +135,32 @@ pub fn find_address(text: &str) -> Option<&str> {
     addresses(text).next()
 }
 
+/// Which bytes may stand in the local part of an address found in free
+/// text: ASCII letters and digits, `!#$%&'*+-/=?^_`{|}~.`, and any byte of a
+/// non-ASCII character. A table, because the scan back from each `@` asks
+/// for every byte.
+static LOCAL_PART: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c >= 0x80;
+        b += 1;
+    }
+    let specials = b"!#$%&'*+-/=?^_`{|}~.";
+    let mut i = 0;
+    while i < specials.len() {
+        table[specials[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Every email address in free text, in order.
 pub fn addresses(text: &str) -> impl Iterator<Item = &str> + '_ {
     let bytes = text.as_bytes();
     memchr::memchr_iter(b'@', bytes).filter_map(move |at| {
-        let is_local =
-            |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b) || b >= 0x80;
+        let is_local = |b: u8| LOCAL_PART[usize::from(b)];
         let is_domain = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_';
         let mut s = at;
         while s > 0 && is_local(bytes[s - 1]) {
@@ -178,6 +200,13 @@ pub fn is_address(text: &str) -> bool {
 /// Lowercases the domain part of an address and strips brackets, quotes and
 /// an `rfc822;` prefix (as in DSN `Final-Recipient` fields).
 pub fn clean_address(text: &str) -> String {
+    clean_address_cow(text).into_owned()
+}
+
+/// [`clean_address`], borrowed from `text` when that changes nothing but
+/// what surrounds the address (the common case: a draft's recipient is
+/// usually clean already).
+pub fn clean_address_cow(text: &str) -> Cow<'_, str> {
     let t = text.trim();
     let t = match t.split_once(';') {
         Some((ty, rest)) if !ty.contains('@') && !ty.contains('<') => rest.trim(),
@@ -185,10 +214,35 @@ pub fn clean_address(text: &str) -> String {
     };
     let addr = find_address(t).unwrap_or(t);
     let addr = addr.trim_matches(['<', '>', ' ', '\'']);
-    match addr.rsplit_once('@') {
-        Some((local, domain)) => format!("{}@{}", local, domain.to_ascii_lowercase()),
-        None => addr.to_owned(),
+    match addr.rfind('@') {
+        Some(at) if addr[at + 1..].bytes().any(|b| b.is_ascii_uppercase()) => {
+            let mut out = addr.to_owned();
+            out[at + 1..].make_ascii_lowercase();
+            Cow::Owned(out)
+        }
+        _ => Cow::Borrowed(addr),
     }
+}
+
+/// Calls `f` with `text` ASCII-lowercased, for a case-sensitive automaton of
+/// lowercase patterns (cheaper to build than an ASCII case-insensitive one,
+/// which has twice the transitions). Byte offsets are unchanged. The copy,
+/// when one is needed, goes to a buffer kept per thread, so that nothing is
+/// allocated once it has grown.
+pub(crate) fn with_ascii_lowercase<R>(text: &str, f: impl FnOnce(&[u8]) -> R) -> R {
+    if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return f(text.as_bytes());
+    }
+    thread_local! {
+        static LOWER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    // `try_with`: a thread being torn down gets a fresh buffer, not a panic.
+    let mut lower = LOWER.try_with(std::cell::Cell::take).unwrap_or_default();
+    lower.clear();
+    lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+    let out = f(&lower);
+    let _ = LOWER.try_with(|cell| cell.set(lower));
+    out
 }
 
 /// The text after the first line that contains `marker`, if any.
@@ -215,6 +269,40 @@ pub fn find_ci(hay: &str, needle: &str) -> Option<usize> {
 /// folded to single spaces. A repeat is `NNN-N.N.N`; with `spaced`, also
 /// `NNN N.N.N` and `NNN #N.N.N` (the codes of the first line go too).
 pub fn strip_continuations(reply: &str, spaced: bool) -> String {
+    // One pass by hand, with the same matches as the regular expressions of
+    // `strip_continuations_unicode`, and no automaton to build. A match
+    // starts with an ASCII digit and spans at most 14 bytes; when those
+    // bytes and the ones on either side are ASCII, the expressions' Unicode
+    // `\d` and `\b` are the ASCII ones that `continuation_code_at` checks.
+    // Otherwise the expressions decide.
+    let bytes = reply.as_bytes();
+    let mut out = String::with_capacity(reply.len());
+    let mut last = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !matches!(bytes[i], b'2' | b'4' | b'5') {
+            i += 1;
+            continue;
+        }
+        if !bytes[i.saturating_sub(1)..bytes.len().min(i + 16)].is_ascii() {
+            return strip_continuations_unicode(reply, spaced);
+        }
+        match continuation_code_at(bytes, i, spaced) {
+            Some(end) => {
+                push_words(&mut out, &reply[last..i]);
+                last = end;
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    push_words(&mut out, &reply[last..]);
+    out
+}
+
+/// [`strip_continuations`] by regular expressions, for text where their
+/// Unicode digits and word boundaries may not be the ASCII ones.
+fn strip_continuations_unicode(reply: &str, spaced: bool) -> String {
     static DASHED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"\b[245]\d\d-[245]\.\d{1,3}\.\d{1,3}\b").expect("valid regex")
     });
@@ -227,6 +315,85 @@ pub fn strip_continuations(reply: &str, spaced: bool) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The end of a repeated code (`NNN-N.N.N`, with `spaced` also `NNN N.N.N`
+/// and `NNN #N.N.N`) that starts at `i` of text that is ASCII around `i`, on a word boundary and
+/// ends on one, as `\b[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}\b` matches.
+fn continuation_code_at(b: &[u8], i: usize, spaced: bool) -> Option<usize> {
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let at = |k: usize| b.get(k).copied();
+    if !matches!(b[i], b'2' | b'4' | b'5') || (i > 0 && is_word(b[i - 1])) {
+        return None;
+    }
+    if !at(i + 1)?.is_ascii_digit() || !at(i + 2)?.is_ascii_digit() {
+        return None;
+    }
+    match at(i + 3)? {
+        b'-' => {}
+        b' ' if spaced => {}
+        _ => return None,
+    }
+    let mut j = i + 4;
+    if spaced && at(j) == Some(b'#') {
+        j += 1;
+    }
+    if !matches!(at(j)?, b'2' | b'4' | b'5') || at(j + 1)? != b'.' {
+        return None;
+    }
+    // One to three digits; a longer run cannot match, whatever follows.
+    let digits = |from: usize| {
+        b[from.min(b.len())..]
+            .iter()
+            .take(4)
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    j += 2;
+    let n = digits(j);
+    if !(1..=3).contains(&n) || at(j + n)? != b'.' {
+        return None;
+    }
+    j += n + 1;
+    let n = digits(j);
+    if !(1..=3).contains(&n) || at(j + n).is_some_and(is_word) {
+        return None;
+    }
+    Some(j + n)
+}
+
+/// Appends the words of `text` (as `split_whitespace` splits it) to `out`,
+/// with one space before each unless `out` is empty.
+pub(crate) fn push_words(out: &mut String, text: &str) {
+    if !text.is_ascii() {
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        return;
+    }
+    // ASCII text: the same words, found a byte at a time rather than a
+    // decoded character at a time.
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && space(b[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !space(b[i]) {
+            i += 1;
+        }
+        if i > start {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&text[start..i]);
+        }
+    }
 }
 
 /// The header block at the start of `text` (up to its first blank line,
@@ -258,6 +425,64 @@ mod tests {
         assert_eq!(find_ci("550 See GSMTP", "gsmtp"), Some(8));
         assert_eq!(find_ci("ab", "abc"), None);
         assert_eq!(find_ci("\u{e9}", ""), Some(0));
+    }
+
+    #[test]
+    fn continuations_by_hand_match_the_regular_expressions() {
+        // Random text made of the pieces that matter, both ways.
+        let pieces = [
+            "550", "450", "250", "5", "2", "4", "1", "12", "123", "1234", "-", " ", "  ", "#", ".",
+            "a", "_", "\n", "5.7.1", "4.2.22", "550-", "550 ", "x", ".5", "\u{e9}", "\u{661}",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..100_000 {
+            let len = next() % 12 + 1;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            for spaced in [false, true] {
+                assert_eq!(
+                    strip_continuations(&text, spaced),
+                    strip_continuations_unicode(&text, spaced),
+                    "{text:?} {spaced}"
+                );
+            }
+        }
+        for text in [
+            "550-5.7.1 a 550 #5.7.1 b 550 5.7.1234 c 4500-5.1.1 d 550-5.1.1a",
+            "x550-5.1.1 _550-5.1.1 550-5.1.1_ 550-5.1.1. 550-5.1.1- 250-2.0.0",
+            "550-5.1 550-5.1. 550-5..1 550- 5.1.1 550-#5.1.1 550  5.1.1 550-5.1.1",
+            "\u{e9}550-5.1.1 550-5.1.1\u{e9} 550-5.1.\u{661} 550-5.1.1 \u{e9}",
+            "\u{e9}t\u{e9} 550-5.1.1 ok 550-5.1.12\u{661} x",
+        ] {
+            for spaced in [false, true] {
+                assert_eq!(
+                    strip_continuations(text, spaced),
+                    strip_continuations_unicode(text, spaced)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn words_are_split_as_split_whitespace_splits_them() {
+        for text in [
+            "",
+            "  ",
+            " a  b\t\nc \x0b d\x0c\re ",
+            "\x1c x \u{a0} \u{3000}y",
+            "one",
+        ] {
+            let mut out = String::new();
+            push_words(&mut out, text);
+            assert_eq!(out, text.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
     }
 
     #[test]

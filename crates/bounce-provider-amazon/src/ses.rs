@@ -108,21 +108,69 @@ fn is_ses_domain(domain: &str) -> bool {
     d == "amazonses.com" || d.ends_with(".amazonses.com")
 }
 
+/// "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2
+/// Connection timed out>": SES gave up; the last reply it got is in brackets.
+/// [`expired`] reads it by hand (it has no class whose meaning depends on
+/// the text), and the tests hold the two to the same captures.
+#[cfg(test)]
+static EXPIRED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(Message expired[^<]*)(?:<([^>]+)>)?").expect("valid regex"));
+
+/// "5.1.0 - Unknown address error 550-'5.2.2 <a@example.jp>... Mailbox Full'":
+/// SES's first notices quote the reply after their own code.
+static QUOTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b([245]\d\d)[- ]'(.+)'").expect("valid regex"));
+
+// [`QUOTED`] is read by hand in ASCII text, where its `\b` and `\d` are the
+// ASCII ones, with the same captures: it is costly to build.
+
+/// The captures of `(Message expired[^<]*)(?:<([^>]+)>)?`: SES's words, and
+/// the last reply if one follows in brackets.
+fn expired(text: &str) -> Option<(&str, Option<&str>)> {
+    let start = text.find("Message expired")?;
+    let end = text[start..].find('<').map_or(text.len(), |n| start + n);
+    let last = text[end..]
+        .strip_prefix('<')
+        .and_then(|rest| rest.split_once('>'))
+        .map(|(reply, _)| reply)
+        .filter(|reply| !reply.is_empty());
+    Some((&text[start..end], last))
+}
+
+/// The captures of [`QUOTED`]: the reply code and the quoted reply.
+fn quoted(text: &str) -> Option<(&str, &str)> {
+    if !text.is_ascii() {
+        let c = QUOTED.captures(text)?;
+        return Some((c.get(1)?.as_str(), c.get(2)?.as_str()));
+    }
+    let b = text.as_bytes();
+    (0..b.len()).find_map(|i| {
+        let at = |k: usize| b.get(i + k).copied();
+        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        if !matches!(b[i], b'2' | b'4' | b'5') || (i > 0 && word(b[i - 1])) {
+            return None;
+        }
+        if !at(1)?.is_ascii_digit() || !at(2)?.is_ascii_digit() {
+            return None;
+        }
+        if !matches!(at(3)?, b'-' | b' ') || at(4)? != b'\'' {
+            return None;
+        }
+        // The longest run up to a quote on the same line, of one character
+        // or more.
+        let from = i + 5;
+        let line_end = text[from..].find('\n').map_or(text.len(), |n| from + n);
+        let close = text.get(from + 1..line_end)?.rfind('\'')? + from + 1;
+        Some((&text[i..i + 3], &text[from..close]))
+    })
+}
+
 /// What SES writes around the remote server's reply. The reply itself
 /// becomes the diagnosis, so that its codes are the ones reported.
 fn fix_up(d: &mut Draft) {
-    // "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2
-    // Connection timed out>": SES gave up; the last reply it got is in brackets.
-    static EXPIRED: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(Message expired[^<]*)(?:<([^>]+)>)?").expect("valid regex"));
-    // "5.1.0 - Unknown address error 550-'5.2.2 <a@example.jp>... Mailbox Full'":
-    // SES's first notices quote the reply after their own code.
-    static QUOTED: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b([245]\d\d)[- ]'(.+)'").expect("valid regex"));
-
-    if let Some(c) = EXPIRED.captures(&d.diagnosis) {
-        let said = c.get(1).map_or("", |m| m.as_str()).trim().to_owned();
-        if let Some(last) = c.get(2).map(|m| m.as_str().trim().to_owned()) {
+    if let Some((said, last)) = expired(&d.diagnosis) {
+        let said = said.trim().to_owned();
+        if let Some(last) = last.map(|m| m.trim().to_owned()) {
             d.replycode = ReplyCode::find(&last);
             d.status = Status::find(&last).or(d.status);
             d.diagnosis = format!("{last} ({said})");
@@ -131,9 +179,7 @@ fn fix_up(d: &mut Draft) {
         d.rule = "amazonses:message-expired";
         return;
     }
-    let quoted = QUOTED
-        .captures(&d.diagnosis)
-        .map(|c| (c[1].to_owned(), c[2].to_owned()));
+    let quoted = quoted(&d.diagnosis).map(|(reply, said)| (reply.to_owned(), said.to_owned()));
     if let Some((reply, said)) = quoted {
         d.replycode = ReplyCode::parse(&reply);
         d.status = Status::find(&said).or(d.status);
@@ -144,6 +190,51 @@ fn fix_up(d: &mut Draft) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hand_readers_match_the_regular_expressions() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let slots: [&[&str]; 8] = [
+            &["", "x", "a5", " ", "Message expired"],
+            &[
+                "550",
+                "250",
+                "5500",
+                "55",
+                "Message expired",
+                "Message expire",
+            ],
+            &["-", " ", "", ":", " x"],
+            &["'", "", "<", ">"],
+            &["5.2.2 ", "", "'", "<a@b>", "\n", "x"],
+            &["'", "", "\n'", ">", "<"],
+            &["", "x'", "'", "<421 4.4.2>", "<>", "\n"],
+            &["", "'", ">", "\u{e9}"],
+        ];
+        for _ in 0..200_000 {
+            let text: String = slots.iter().map(|s| s[next(s.len())]).collect();
+            let by_regex = EXPIRED.captures(&text).map(|c| {
+                (
+                    c.get(1).map_or("", |m| m.as_str()),
+                    c.get(2).map(|m| m.as_str()),
+                )
+            });
+            assert_eq!(expired(&text), by_regex, "{text:?}");
+            let by_regex = QUOTED.captures(&text).map(|c| {
+                (
+                    c.get(1).map_or("", |m| m.as_str()),
+                    c.get(2).map_or("", |m| m.as_str()),
+                )
+            });
+            assert_eq!(quoted(&text), by_regex, "{text:?}");
+        }
+    }
 
     fn fixed(diagnosis: &str, status: &str) -> Draft {
         let mut d = Draft {

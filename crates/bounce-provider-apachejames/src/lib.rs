@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::dispatch::squeeze;
 use bounce_core::{text, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 
 /// AbstractNotify.java: the line before the error message ...
@@ -46,10 +47,6 @@ impl ProviderMatcher for ApacheJames {
         }
         (!out.is_empty()).then(|| Report::new(out))
     }
-}
-
-fn squeeze(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 bounce_core::inventory::submit! {

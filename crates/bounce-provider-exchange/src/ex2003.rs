@@ -22,9 +22,25 @@ const HEADINGS: &[&str] = &[
     "recipient(s) cannot be reached",
 ];
 
-/// `MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown Recipient`.
+/// `MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown Recipient`: read by
+/// [`msexch_code`]; the tests hold the two to the same captures.
+#[cfg(test)]
 static MSEXCH_CODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(([0-9A-Fa-f]{8})\)\s*(.*)$").expect("valid regex"));
+
+/// The captures of `\(([0-9A-Fa-f]{8})\)\s*(.*)$`, read by hand (the
+/// expression is costly to build): the code in parentheses and the rest of
+/// the text, which must hold no newline after its leading whitespace.
+fn msexch_code(text: &str) -> Option<(&str, &str)> {
+    text.match_indices('(').find_map(|(at, _)| {
+        let code = text.get(at + 1..at + 9)?;
+        if !code.bytes().all(|b| b.is_ascii_hexdigit()) || !text[at + 9..].starts_with(')') {
+            return None;
+        }
+        let said = text[at + 10..].trim_start();
+        (!said.contains('\n')).then_some((code, said))
+    })
+}
 
 /// The MSEXCH error codes that say the reason, with Sisimai's detail number
 /// for a status derived from a reason.
@@ -107,14 +123,14 @@ fn recipient(addr: &str, block: &[&str]) -> Draft {
             words.push(t);
         }
     }
-    if let Some(c) = MSEXCH_CODE.captures(&msexch) {
-        let code = c.get(1).map_or("", |m| m.as_str()).to_ascii_uppercase();
+    if let Some((code, said)) = msexch_code(&msexch) {
+        let code = code.to_ascii_uppercase();
         if let Some(&(_, reason, detail)) = CODES.iter().find(|(k, ..)| *k == code) {
             d.reason = Some(reason);
             d.rule = "exchange2003:msexch-code";
             d.status = Status::new(5, 0, detail);
         }
-        words.push(c.get(2).map_or("", |m| m.as_str()).trim());
+        words.push(said.trim());
     } else if !msexch.is_empty() {
         words.push(&msexch);
     }
@@ -136,6 +152,25 @@ fn recipient(addr: &str, block: &[&str]) -> Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn msexch_code_by_hand_matches_the_regular_expression() {
+        for text in [
+            "MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown Recipient",
+            "(000C05A6)",
+            "(000C05A6)\n x",
+            "(000C05A6) a\nb (000C05A7) c",
+            "(000C05A) (0000000G) (00000000)\u{3000}\u{e9}",
+            "(\u{e9}0000000) ((12345678) x",
+            "(123456789) (1234567)",
+            "",
+        ] {
+            let by_regex = MSEXCH_CODE
+                .captures(text)
+                .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()));
+            assert_eq!(msexch_code(text), by_regex, "{text:?}");
+        }
+    }
 
     #[test]
     fn recipient_lines() {

@@ -46,6 +46,114 @@ static ERROR_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b((?:RESOLVER|QUEUE|SMTPSEND)\.[A-Za-z]+(?:\.[A-Za-z]+)?);").expect("valid regex")
 });
 
+// The three expressions above are read by hand in ASCII text, with the
+// same captures (`\b`, `\s` and `\d` are then the ASCII ones); they are
+// costly to build and used only for other text.
+
+/// Whether `b` is a word character (`\w`) of ASCII text.
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The length of the run at `from` of bytes that `f` accepts.
+fn run(b: &[u8], from: usize, f: impl Fn(u8) -> bool) -> usize {
+    b.get(from..)
+        .map_or(0, |r| r.iter().take_while(|&&c| f(c)).count())
+}
+
+/// The captures of [`REPLY`]: the reply code and the status.
+fn reply_and_status(line: &str) -> Option<(&str, &str)> {
+    if !line.is_ascii() {
+        let c = REPLY.captures(line)?;
+        return Some((c.get(1)?.as_str(), c.get(2)?.as_str()));
+    }
+    let b = line.as_bytes();
+    (0..b.len()).find_map(|i| {
+        let at = |k: usize| b.get(i + k).copied();
+        if !matches!(b[i], b'4' | b'5') || (i > 0 && is_word(b[i - 1])) {
+            return None;
+        }
+        if !at(1)?.is_ascii_digit() || !at(2)?.is_ascii_digit() || !matches!(at(3)?, b' ' | b'-') {
+            return None;
+        }
+        if !matches!(at(4)?, b'2' | b'4' | b'5') || at(5)? != b'.' {
+            return None;
+        }
+        let subject = run(b, i + 6, |c| c.is_ascii_digit());
+        if !(1..=3).contains(&subject) || at(6 + subject)? != b'.' {
+            return None;
+        }
+        let from = i + 7 + subject;
+        let detail = run(b, from, |c| c.is_ascii_digit());
+        let end = from + detail;
+        if !(1..=3).contains(&detail) || b.get(end).is_some_and(|&c| is_word(c)) {
+            return None;
+        }
+        Some((&line[i..i + 3], &line[i + 4..end]))
+    })
+}
+
+/// The capture of [`BARE_REPLY`]: the reply code.
+fn bare_reply(line: &str) -> Option<&str> {
+    if !line.is_ascii() {
+        return Some(BARE_REPLY.captures(line)?.get(1)?.as_str());
+    }
+    let b = line.as_bytes();
+    let code_at = |d: usize| {
+        let code = b.get(d..d + 3)?;
+        let ends = b
+            .get(d + 3)
+            .is_none_or(|&c| c.is_ascii_whitespace() || c == 0x0b);
+        (matches!(code[0], b'4' | b'5')
+            && code[1].is_ascii_digit()
+            && code[2].is_ascii_digit()
+            && ends)
+            .then(|| &line[d..d + 3])
+    };
+    (0..b.len()).find_map(|s| {
+        let after_start = if s == 0 { code_at(0) } else { None };
+        after_start.or_else(|| {
+            let sep = b[s].is_ascii_whitespace() || matches!(b[s], 0x0b | b'\'' | b'#' | b';');
+            if sep {
+                code_at(s + 1)
+            } else {
+                None
+            }
+        })
+    })
+}
+
+/// The capture of [`ERROR_NAME`]: `RESOLVER.ADR.RecipNotFound`.
+fn error_name(line: &str) -> Option<&str> {
+    if !line.is_ascii() {
+        return Some(ERROR_NAME.captures(line)?.get(1)?.as_str());
+    }
+    let b = line.as_bytes();
+    (0..b.len()).find_map(|i| {
+        if i > 0 && is_word(b[i - 1]) {
+            return None;
+        }
+        let rest = &line[i..];
+        let lead = ["RESOLVER.", "QUEUE.", "SMTPSEND."]
+            .into_iter()
+            .find(|p| rest.starts_with(p))?;
+        let letters = |from: usize| run(b, from, |c| c.is_ascii_alphabetic());
+        let first = i + lead.len();
+        let mut end = first + letters(first);
+        if end == first {
+            return None;
+        }
+        if b.get(end) == Some(&b'.') {
+            let more = letters(end + 1);
+            if more == 0 {
+                return None;
+            }
+            end += 1 + more;
+        }
+        (b.get(end) == Some(&b';')).then(|| &line[i..end])
+    })
+}
+
 /// Exchange error names that say the reason, with Sisimai's detail number for
 /// a status derived from a reason.
 const ERRORS: &[(&str, Reason, u16)] = &[
@@ -159,19 +267,18 @@ fn first_word(v: &str) -> String {
 /// any of them says the reason.
 fn reply_line(d: &mut Draft, line: &str) {
     let line = line.trim_start_matches('#').trim_end_matches('#').trim();
-    if let Some(c) = REPLY.captures(line).or_else(|| BARE_REPLY.captures(line)) {
-        d.replycode = c.get(1).and_then(|m| ReplyCode::parse(m.as_str()));
-        d.status = c.get(2).and_then(|m| Status::parse(m.as_str()));
+    if let Some((reply, status)) =
+        reply_and_status(line).or_else(|| bare_reply(line).map(|r| (r, "")))
+    {
+        d.replycode = ReplyCode::parse(reply);
+        d.status = Status::parse(status);
         d.diagnosis.clear();
     } else if !d.diagnosis.is_empty() {
         d.diagnosis.push(' ');
     }
     d.diagnosis.push_str(line);
     if d.reason.is_none() {
-        let name = ERROR_NAME
-            .captures(line)
-            .and_then(|c| c.get(1))
-            .map_or("", |m| m.as_str());
+        let name = error_name(line).unwrap_or("");
         if let Some(&(_, reason, _)) = ERRORS.iter().find(|(n, ..)| n.eq_ignore_ascii_case(name)) {
             d.reason = Some(reason);
             d.rule = "exchange2007:error-name";
@@ -193,6 +300,72 @@ fn finish(d: &mut Draft) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The captures of a regular expression, as the hand readers give them.
+    fn by_regex<const N: usize>(re: &Regex, text: &str) -> Option<[String; N]> {
+        let c = re.captures(text)?;
+        Some(std::array::from_fn(|i| c[i + 1].to_owned()))
+    }
+
+    #[test]
+    fn hand_readers_match_the_regular_expressions() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let slots: [&[&str]; 9] = [
+            &["", "x", "#", "'", ";", " ", "\x0b", "a_"],
+            &[
+                "550",
+                "450",
+                "4500",
+                "55",
+                "250",
+                "RESOLVER.",
+                "QUEUE.",
+                "SMTPSEND.",
+                "resolver.",
+            ],
+            &[" ", "-", "", "\t", "x", "ADR", "Expired"],
+            &[
+                "5.1.1",
+                "4.4.7",
+                "2.0.0",
+                "5.1.1234",
+                "5.1",
+                "5..1",
+                "3.1.1",
+                ".RecipNotFound",
+                ".",
+            ],
+            &["", " ", "a", "_", ".", ";", "\n", "1"],
+            &["", "RESOLVER.ADR.X;", " 550 5.1.1", "#550", ";"],
+            &["", "'", " ", "x"],
+            &["554", "", "5.7.1", "QUEUE.Expired;"],
+            &["", " ", "x", ";"],
+        ];
+        for _ in 0..200_000 {
+            let line: String = slots.iter().map(|s| s[next(s.len())]).collect();
+            assert_eq!(
+                reply_and_status(&line).map(|(a, b)| [a.to_owned(), b.to_owned()]),
+                by_regex::<2>(&REPLY, &line),
+                "{line:?}"
+            );
+            assert_eq!(
+                bare_reply(&line).map(str::to_owned),
+                by_regex::<1>(&BARE_REPLY, &line).map(|[c]| c),
+                "{line:?}"
+            );
+            assert_eq!(
+                error_name(&line).map(str::to_owned),
+                by_regex::<1>(&ERROR_NAME, &line).map(|[c]| c),
+                "{line:?}"
+            );
+        }
+    }
 
     #[test]
     fn replies() {

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::rules::Markers;
 use bounce_core::standard::rfc3464;
 use bounce_core::text::{self, find_address};
 use bounce_core::{
@@ -42,6 +43,12 @@ const OPENINGS: &[&str] = &[
     "has not yet been delivered to one or more of its",
     "A message that you sent contained one or more recipient addresses",
 ];
+
+/// [`OPENINGS`], [`COPY_MARKERS`] and [`DELAY_MARKERS`], each looked for
+/// in one pass.
+static OPENING: Markers = Markers::new(OPENINGS);
+static COPY_MARKER: Markers = Markers::new(COPY_MARKERS);
+static DELAY_MARKER: Markers = Markers::new(DELAY_MARKERS);
 
 /// Where the returned original begins: the text before is the report.
 const COPY_MARKERS: &[&str] = &[
@@ -126,14 +133,14 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     let list = address_list(report_text)?;
     let subject = mail.subject();
     let failed_header = mail.header("X-Failed-Recipients");
-    let opened = OPENINGS.iter().any(|o| report_text.contains(o));
+    let opened = OPENING.first(report_text).is_some();
     let exim_subject =
         subject.contains("Mail delivery failed") || subject.starts_with("Warning: message");
     if !opened && failed_header.is_none() && !exim_subject {
         return None;
     }
-    let delayed = subject.starts_with("Warning: message")
-        || DELAY_MARKERS.iter().any(|m| report_text.contains(m));
+    let delayed =
+        subject.starts_with("Warning: message") || DELAY_MARKER.first(report_text).is_some();
 
     let mut blocks = read_blocks(list);
     attach_generated_text(report_text, &mut blocks);
@@ -229,8 +236,8 @@ fn warning_headers(report: &str) -> Option<String> {
 /// Splits a body at Exim's copy of the returned message: the report before,
 /// the copy (from its `------` marker on) after, if there is one.
 pub fn split_copy(body: &str) -> (&str, Option<&str>) {
-    match COPY_MARKERS.iter().filter_map(|m| body.find(m)).min() {
-        Some(at) => (&body[..at], Some(&body[at..])),
+    match COPY_MARKER.first(body) {
+        Some((at, _)) => (&body[..at], Some(&body[at..])),
         None => (body, None),
     }
 }

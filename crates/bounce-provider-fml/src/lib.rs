@@ -44,7 +44,7 @@ impl ProviderMatcher for Fml {
             Some(at) => (&body[..at], text::after_line_with(&body[at..], ORIGINAL)),
             None => (body, None),
         };
-        let diagnosis = reply.split_whitespace().collect::<Vec<_>>().join(" ");
+        let diagnosis = bounce_core::dispatch::squeeze(reply);
         let found = |t: &str| {
             let lower = t.to_ascii_lowercase();
             ERRORS

@@ -4,6 +4,7 @@
 //! comes without Google's `X-Gm-Message-State` header (see [`crate::notice`]).
 
 use crate::{from_google_daemon, notice, split_original};
+use bounce_core::dispatch::squeeze;
 use bounce_core::{text, Command, Draft, Mail, ProviderMatcher, Reason, Report, Status};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -85,6 +86,68 @@ static BY_HOST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\sby\s+([^\s\[\]]+?)\.?\s+\[(\d{1,3}(?:\.\d{1,3}){3})\]").expect("valid regex")
 });
 
+// The two expressions above are read by hand in ASCII text, with the same
+// captures (`\s` and `\d` are then the ASCII classes); they are costly to
+// build and used only for other text.
+
+/// The digits of [`STATE`]: `(state 14)` → `14`.
+fn state_code(text: &str) -> Option<&str> {
+    if !text.is_ascii() {
+        return STATE.captures(text)?.get(1).map(|m| m.as_str());
+    }
+    const LEAD: &str = "(state ";
+    text.match_indices(LEAD).find_map(|(at, _)| {
+        let rest = &text[at + LEAD.len()..];
+        let n = rest.bytes().take_while(u8::is_ascii_digit).count();
+        (n > 0 && rest[n..].starts_with(')')).then(|| &rest[..n])
+    })
+}
+
+/// The captures of [`BY_HOST`]: the host and its address.
+fn by_host(text: &str) -> Option<[&str; 2]> {
+    if !text.is_ascii() {
+        let c = BY_HOST.captures(text)?;
+        return Some([1, 2].map(|i| c.get(i).map_or("", |m| m.as_str())));
+    }
+    let b = text.as_bytes();
+    let space = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_whitespace() || *c == 0x0b)
+    };
+    let run =
+        |from: usize, f: &dyn Fn(usize) -> bool| (from..b.len()).take_while(|&i| f(i)).count();
+    (0..b.len()).find_map(|i| {
+        if !space(i) || !text[i + 1..].starts_with("by") {
+            return None;
+        }
+        let start = i + 3;
+        let host = start + run(start, &space);
+        let end = host + run(host, &|k| !space(k) && b[k] != b'[' && b[k] != b']');
+        if host == start || end == host || !space(end) {
+            return None;
+        }
+        // The shortest host that the rest follows: without a final dot.
+        let name = if end - host >= 2 && b[end - 1] == b'.' {
+            &text[host..end - 1]
+        } else {
+            &text[host..end]
+        };
+        let open = end + run(end, &space);
+        if b.get(open) != Some(&b'[') {
+            return None;
+        }
+        let mut k = open + 1;
+        for part in 0..4 {
+            let n = run(k, &|j| b[j].is_ascii_digit());
+            if !(1..=3).contains(&n) || b.get(k + n) != Some(if part < 3 { &b'.' } else { &b']' }) {
+                return None;
+            }
+            k += n + 1;
+        }
+        Some([name, &text[open + 1..k - 1]])
+    })
+}
+
 /// The older plain-text notice.
 fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
     let (notice, original) = split_original(mail.body());
@@ -136,8 +199,7 @@ fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
         lhost: "googlemail.com".to_owned(),
         ..Draft::default()
     };
-    if let Some(c) = BY_HOST.captures(details_text) {
-        let host = &c[1];
+    if let Some([host, ip]) = by_host(details_text) {
         template.rhost = if host.contains('.')
             && host
                 .rsplit('.')
@@ -146,7 +208,7 @@ fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
         {
             host.to_owned()
         } else {
-            c[2].to_owned()
+            ip.to_owned()
         };
     }
     decide(&mut template, details_text, delayed);
@@ -166,9 +228,7 @@ fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
 
 /// Sets the reason and command that Gmail's wording states.
 fn decide(d: &mut Draft, details: &str, delayed: bool) {
-    let code = STATE
-        .captures(details)
-        .and_then(|c| c[1].parse::<u32>().ok());
+    let code = state_code(details).and_then(|c| c.parse::<u32>().ok());
     if let Some((reason, command, rule)) = code.and_then(state) {
         d.command = Some(command);
         // A failure at RCPT says little by itself: the server's own status
@@ -188,10 +248,6 @@ fn decide(d: &mut Draft, details: &str, delayed: bool) {
         d.reason = Some(Reason::Expired);
         d.rule = "gmail:delayed";
     }
-}
-
-fn squeeze(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -222,6 +278,67 @@ mod tests {
         };
         decide(&mut d, text, false);
         assert_eq!(d.reason, Some(Reason::UserUnknown));
+    }
+
+    /// The captures of a regular expression, as the hand readers give them.
+    fn by_regex<const N: usize>(re: &Regex, text: &str) -> Option<[String; N]> {
+        let c = re.captures(text)?;
+        Some(std::array::from_fn(|i| c[i + 1].to_owned()))
+    }
+
+    #[test]
+    fn hand_readers_match_the_regular_expressions() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let slots: [&[&str]; 10] = [
+            &["", "x", "(state 1) ", "by", " by x [1.2.3.4]x"],
+            &[" ", "\t", "\n", "\x0b", "\x0c", "", "x"],
+            &["by", "by", "(state ", "b"],
+            &[" ", "  ", "\t", "", "x"],
+            &[
+                "mx.example.jp",
+                "mx.example.jp.",
+                ".",
+                "..",
+                "a]",
+                "",
+                "14",
+                "12a",
+                "[",
+                "1",
+            ],
+            &[" ", "", ")", "\r\n", "x "],
+            &["[", "", "(", ")"],
+            &[
+                "192.0.2.1",
+                "1.2.3",
+                "1234.1.1.1",
+                "1.2.3.4.5",
+                "1.2.3.",
+                "",
+                "9",
+            ],
+            &["]", "", ")", "] "],
+            &["", ".", " (state 7)", " by y [5.6.7.8]", "x"],
+        ];
+        for _ in 0..200_000 {
+            let text: String = slots.iter().map(|s| s[next(s.len())]).collect();
+            assert_eq!(
+                by_host(&text).map(|c| c.map(str::to_owned)),
+                by_regex::<2>(&BY_HOST, &text),
+                "{text:?}"
+            );
+            assert_eq!(
+                state_code(&text).map(str::to_owned),
+                by_regex::<1>(&STATE, &text).map(|[c]| c),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

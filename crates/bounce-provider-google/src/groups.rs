@@ -44,7 +44,7 @@ impl ProviderMatcher for GoogleGroups {
             .map(|addr| {
                 let mut d = Draft::new(addr);
                 d.action = "failed".to_owned();
-                d.diagnosis = diagnosis.split_whitespace().collect::<Vec<_>>().join(" ");
+                d.diagnosis = bounce_core::dispatch::squeeze(diagnosis);
                 d.lhost = "googlemail.com".to_owned();
                 if bullets >= 4 {
                     // "The group may not exist, or you may not have permission

@@ -9,6 +9,7 @@
 //! `gmail` the rest.
 
 use crate::{from_google_daemon, rules};
+use bounce_core::dispatch::squeeze;
 use bounce_core::standard::rfc3464;
 use bounce_core::{text, Draft, Mail, ProviderMatcher, Reason, Report, Status};
 
@@ -134,8 +135,4 @@ pub(crate) fn decode(mail: &Mail<'_>) -> Option<Report> {
         }
     }
     Some(Report::new(drafts))
-}
-
-fn squeeze(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

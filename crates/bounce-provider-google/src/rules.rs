@@ -150,7 +150,7 @@ impl ProviderMatcher for Google {
         if let Some(found) = by_wording(draft) {
             return Some(found);
         }
-        let status = draft.status.map(|s| s.to_string()).unwrap_or_default();
+        let status = draft.status.map(|s| s.to_text()).unwrap_or_default();
         if said_by_google || is_google(&draft.rhost) {
             return by_code(CODES, |code| *code == status);
         }
@@ -162,7 +162,7 @@ impl ProviderMatcher for Google {
 /// alone. Also used for what Google's own notices say when no other server
 /// was involved.
 pub(crate) fn by_wording(draft: &Draft) -> Option<(Reason, &'static str)> {
-    let status = draft.status.map(|s| s.to_string()).unwrap_or_default();
+    let status = draft.status.map(|s| s.to_text()).unwrap_or_default();
     // Google quotes its multi-line replies with the codes repeated on every
     // line, and also as `550 5.7.1` or `550 #5.7.1`.
     let text = text::strip_continuations(&draft.diagnosis, true);

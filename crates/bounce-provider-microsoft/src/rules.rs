@@ -144,7 +144,8 @@ impl ProviderMatcher for Microsoft {
             return None;
         }
         // Multi-line replies come quoted with the code on every line.
-        let text = text::strip_continuations(&draft.diagnosis, false).to_ascii_lowercase();
+        let mut text = text::strip_continuations(&draft.diagnosis, false);
+        text.make_ascii_lowercase();
         let said_by_microsoft = is_microsoft_cloud(&draft.rhost) || mentions_microsoft_host(&text);
         if !draft.rhost.is_empty() && !said_by_microsoft {
             // Another server refused on the way to a Microsoft address.

@@ -1,6 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::rules;
+use bounce_core::rules::{self, Markers};
 use bounce_core::smtp::{Command, ReplyCode};
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
@@ -21,6 +21,12 @@ const INTROS: &[&str] = &[
     "Your message to the following addresses",
     "We're sorry.",
 ];
+
+/// [`INTROS`], looked for in one pass.
+static INTRO: Markers = Markers::new(INTROS);
+
+/// [`BOUNDARIES`], looked for in one pass.
+static BOUNDARY: Markers = Markers::new(BOUNDARIES);
 
 /// Lines after which the returned message is copied inline.
 const BOUNDARIES: &[&str] = &[
@@ -208,7 +214,7 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
 /// headers, so that services that keep qmail's layout under other headers
 /// can call it.
 pub fn decode_text(body: &str) -> Option<Report> {
-    let start = INTROS.iter().filter_map(|m| body.find(m)).min()?;
+    let (start, _) = INTRO.first(body)?;
     let start = body[..start].rfind('\n').map_or(0, |n| n + 1);
     let (notice, original) = split_original(&body[start..]);
     let lhost = local_host(notice);
@@ -229,11 +235,7 @@ pub fn decode_text(body: &str) -> Option<Report> {
 
 /// The notice, and the header block of the copy that follows it.
 fn split_original(text: &str) -> (&str, Option<&str>) {
-    let Some((at, marker)) = BOUNDARIES
-        .iter()
-        .filter_map(|m| text.find(m).map(|p| (p, *m)))
-        .min_by_key(|(p, _)| *p)
-    else {
+    let Some((at, marker)) = BOUNDARY.first(text).map(|(p, i)| (p, BOUNDARIES[i])) else {
         return (text, None);
     };
     let rest = text[at + marker.len()..]

@@ -495,11 +495,11 @@ fn exchange<'a>(t: &[Line<'a>], i: usize) -> (Option<&'a str>, Option<Command>) 
     (host, command)
 }
 
+/// The text's words, single-spaced and ASCII-lowercased, in one string.
 fn squeeze_lower(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase()
+    let mut out = bounce_core::dispatch::squeeze(text);
+    out.make_ascii_lowercase();
+    out
 }
 
 fn starts_with_ci(text: &str, prefix: &str) -> bool {

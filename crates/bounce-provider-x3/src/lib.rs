@@ -34,7 +34,11 @@ impl ProviderMatcher for X3 {
                 drafts.push(d);
             } else if line.contains("failed permanently") || line.contains("was aborted after") {
                 permanent = true;
-            } else if let Some(c) = SMTP.captures(line) {
+            } else if let Some(c) = line
+                .starts_with("SMTP:")
+                .then(|| SMTP.captures(line))
+                .flatten()
+            {
                 detail.command = Command::parse(&c[1]);
                 detail.rhost = c.get(2).map_or("", |m| m.as_str()).to_owned();
                 detail.diagnosis = line.to_owned();

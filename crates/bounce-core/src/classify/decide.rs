@@ -139,12 +139,11 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn phrase(&self, reason: Reason) -> Option<String> {
-        self.hits.words(reason).map(|w| format!("phrase:{w:?}"))
+        self.hits.words(reason).map(phrase_rule)
     }
 
     fn by_status(&self) -> String {
-        self.status
-            .map_or_else(String::new, |s| format!("status:{s}"))
+        self.status.map_or_else(String::new, status_rule)
     }
 
     /// The status code's own reason is `reason`.
@@ -288,7 +287,7 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits, table: &Table) ->
         }
     }
     if let Some(s) = clue.status.filter(|s| s.class() == 2) {
-        return verdict(Delivered, format!("status:{s}"));
+        return verdict(Delivered, status_rule(s));
     }
     if let Some(v) = table.extra_verdict(hits) {
         return v;
@@ -385,8 +384,32 @@ pub(super) fn by_text(hits: &Hits, table: &Table) -> Option<Verdict> {
     let words = hits.words(reason)?;
     Some(Verdict {
         reason,
-        rule: format!("phrase:{words:?}").into(),
+        rule: phrase_rule(words).into(),
     })
+}
+
+/// `phrase:"words"`, the words quoted as `{:?}` quotes them; built without
+/// the formatter when they are printable ASCII with nothing to escape (the
+/// usual case).
+fn phrase_rule(words: &str) -> String {
+    if !words
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        return format!("phrase:{words:?}");
+    }
+    let mut rule = String::with_capacity(words.len() + 9);
+    rule.push_str("phrase:\"");
+    rule.push_str(words);
+    rule.push('"');
+    rule
+}
+
+/// `status:X.Y.Z`.
+fn status_rule(status: Status) -> String {
+    let mut rule = String::from("status:");
+    rule.push_str(&status.to_text());
+    rule
 }
 
 /// The diagnostic type a text starts with when it is not an SMTP reply
@@ -844,6 +867,22 @@ mod tests {
             ..clue
         };
         assert_eq!(c.classify(&delivered).reason, Delivered);
+    }
+
+    #[test]
+    fn rules_are_written_as_the_formatter_writes_them() {
+        for words in [
+            "user unknown",
+            "a \"b\" \\ c",
+            "it's",
+            "\u{e9}t\u{e9} … x",
+            "tab\there",
+            "",
+        ] {
+            assert_eq!(phrase_rule(words), format!("phrase:{words:?}"));
+        }
+        let s = Status::new(5, 7, 26).unwrap();
+        assert_eq!(status_rule(s), format!("status:{s}"));
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
             continue;
         }
         let mut d = Draft::new(addr);
-        d.diagnosis = window.split_whitespace().collect::<Vec<_>>().join(" ");
+        d.diagnosis = crate::dispatch::squeeze(&window);
         // Pasted text (no headers) that names no command: an address-level
         // refusal is, in the usual case, the answer to RCPT.
         if !mail.has_headers() && Command::find(&d.diagnosis).is_none() {
