@@ -397,7 +397,9 @@ struct Prefilter {
 struct GramTable {
     /// Bit `h` set when some indexed bytes hash to `h`.
     bits: Box<[u64; 1024]>,
-    /// By hash, `entries[start[h]..start[h + 1]]`.
+    /// By the word of `bits` that holds their hash's bit (`h / 64`),
+    /// `entries[start[w]..start[w + 1]]`: 4 KiB that stay in the cache, where
+    /// one slot per hash (256 KiB) did not.
     start: Box<[u32]>,
     entries: Box<[Entry]>,
 }
@@ -422,15 +424,14 @@ impl GramTable {
 
     /// `entries` holds, for each gram, the entry to file under it.
     fn new(entries: Vec<Entry>) -> GramTable {
-        let size = 1usize << HASH_BITS;
         let mut bits = Box::new([0u64; 1024]);
-        let mut by_hash: Vec<Vec<Entry>> = vec![Vec::new(); size];
+        let mut by_hash: Vec<Vec<Entry>> = vec![Vec::new(); bits.len()];
         for e in entries {
             let h = Self::hash(e.gram);
             bits[h / 64] |= 1 << (h % 64);
-            by_hash[h].push(e);
+            by_hash[h / 64].push(e);
         }
-        let mut start = Vec::with_capacity(size + 1);
+        let mut start = Vec::with_capacity(bits.len() + 1);
         let mut entries = Vec::new();
         for bucket in &by_hash {
             start.push(entries.len() as u32);
@@ -462,7 +463,8 @@ impl GramTable {
         seen: &mut [u64],
         found: &mut impl FnMut(usize),
     ) {
-        let bucket = &self.entries[self.start[h] as usize..self.start[h + 1] as usize];
+        let w = h / 64;
+        let bucket = &self.entries[self.start[w] as usize..self.start[w + 1] as usize];
         for e in bucket {
             if e.gram != gram {
                 continue;
