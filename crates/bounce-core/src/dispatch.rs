@@ -189,7 +189,7 @@ impl<'r> Decoder<'r> {
     }
 
     /// The providers whose fingerprints occur in the headers or the start of
-    /// the body: one pass of the prefilter automaton.
+    /// the body: one pass of the prefilter.
     pub fn candidates(&self, mail: &Mail<'_>) -> Candidates {
         let body = mail.body().as_bytes();
         let dsn = mail.dsn().unwrap_or("").as_bytes();

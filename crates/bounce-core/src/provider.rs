@@ -1,7 +1,7 @@
 //! The provider extension point: the [`ProviderMatcher`] trait, the
 //! [`Provider`] record each provider crate registers with
 //! `inventory::submit!`, and the [`Registry`] that orders them, refuses
-//! duplicate ids and builds the one prefilter automaton from their
+//! duplicate ids and builds the one prefilter from their
 //! fingerprints.
 
 use crate::classify::{Classifier, Phrase};
@@ -175,9 +175,6 @@ pub enum RegistryError {
     /// An id that is not lowercase ASCII letters, digits and `-`.
     #[error("provider id {0:?} must be lowercase letters, digits and '-'")]
     BadId(&'static str),
-    /// The prefilter automaton could not be built.
-    #[error("cannot build the prefilter: {0}")]
-    Automaton(String),
 }
 
 /// Every registered provider, in decoding order, with the prefilter built
