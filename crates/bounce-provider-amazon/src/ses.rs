@@ -6,6 +6,7 @@
 
 use crate::notification;
 use bounce_core::standard::rfc3464;
+use bounce_core::text::Needle;
 use bounce_core::{Draft, Mail, ProviderMatcher, Reason, ReplyCode, Report, Status};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -21,9 +22,13 @@ pub(crate) struct AmazonWorkMail;
 /// years ("The following message to <a@example.jp> was undeliverable. The
 /// reason for the problem: ...").
 fn is_ses_notice(body: &str) -> bool {
-    body.contains("An error occurred while trying to deliver the mail to the following recipients:")
-        || body.contains("The following message to <")
-            && body.contains("The reason for the problem:")
+    // Searchers built once: every candidate's body is searched.
+    static CURRENT: Needle = Needle::new(
+        "An error occurred while trying to deliver the mail to the following recipients:",
+    );
+    static FIRST: Needle = Needle::new("The following message to <");
+    static REASON: Needle = Needle::new("The reason for the problem:");
+    CURRENT.contains(body) || FIRST.contains(body) && REASON.contains(body)
 }
 
 impl ProviderMatcher for AmazonSes {

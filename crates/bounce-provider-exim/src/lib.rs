@@ -2,7 +2,7 @@
 
 use bounce_core::rules::Markers;
 use bounce_core::standard::rfc3464;
-use bounce_core::text::{self, find_address};
+use bounce_core::text::{self, find_address, Needle};
 use bounce_core::{
     Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, ReplyCode, Report, Status,
 };
@@ -261,12 +261,13 @@ fn original_headers(copy: &str) -> &str {
 /// The text after the line that introduces the address list.
 fn address_list(report: &str) -> Option<&str> {
     let mut offset = 0;
-    for line in report.split_inclusive('\n') {
+    for line in text::split_inclusive_lf(report) {
         offset += line.len();
         let t = line.trim();
         let intro = t.ends_with("address(es) failed:")
             || t.ends_with("incorrectly constructed:")
-            || (t.contains("not yet been delivered") && t.ends_with(':'))
+            // The cheap test first: this runs on every line before the list.
+            || (t.ends_with(':') && t.contains("not yet been delivered"))
             || t == "The following address(es) failed:";
         if intro {
             return Some(&report[offset..]);
@@ -358,7 +359,7 @@ impl<'a> Block<'a> {
 /// that is not an address.
 fn read_blocks(list: &str) -> Vec<Block<'_>> {
     let mut blocks: Vec<Block<'_>> = Vec::new();
-    for line in list.lines() {
+    for line in text::lines_lf(list) {
         let t = line.trim();
         if t.is_empty() {
             if let Some(b) = blocks.last_mut() {
@@ -413,7 +414,9 @@ fn is_address_line(t: &str) -> bool {
 /// Pipe and file deliveries: the command's own output, printed after the
 /// list, explains the failure of each such block that has no explanation.
 fn attach_generated_text<'a>(report: &'a str, blocks: &mut [Block<'a>]) {
-    let Some(at) = report.find(GENERATED_TEXT) else {
+    // The searcher built once: every report's text is searched.
+    static GENERATED: Needle = Needle::new(GENERATED_TEXT);
+    let Some(at) = GENERATED.find(report) else {
         return;
     };
     let mut sections: Vec<Vec<&'a str>> = Vec::new();
@@ -476,14 +479,16 @@ pub fn remote_host(diagnosis: &str) -> Option<&str> {
 /// The command named by `SMTP error from remote mail server after RCPT
 /// TO:<...>:` (or `...remote mailer after...`, `LMTP error after...`).
 pub fn command(diagnosis: &str) -> Option<Command> {
+    // Searchers built once: this runs for every recipient.
+    static AFTER: [Needle; 3] = [
+        Needle::new("error from remote mail server after "),
+        Needle::new("error from remote mailer after "),
+        Needle::new("lmtp error after "),
+    ];
     let lower = diagnosis.to_ascii_lowercase();
-    let at = [
-        "error from remote mail server after ",
-        "error from remote mailer after ",
-        "lmtp error after ",
-    ]
-    .iter()
-    .find_map(|p| lower.find(p).map(|i| i + p.len()))?;
+    let at = AFTER
+        .iter()
+        .find_map(|p| p.find(&lower).map(|i| i + p.as_str().len()))?;
     let rest = lower[at..].trim_start();
     let rest = rest.strip_prefix("pipelined ").unwrap_or(rest);
     if rest.starts_with("end of data") || rest.starts_with("sending data block") {

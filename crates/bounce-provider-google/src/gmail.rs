@@ -5,6 +5,7 @@
 
 use crate::{from_google_daemon, notice, split_original};
 use bounce_core::dispatch::squeeze;
+use bounce_core::text::Needle;
 use bounce_core::{text, Command, Draft, Mail, ProviderMatcher, Reason, Report, Status};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -174,9 +175,12 @@ fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
         return None;
     }
     let rest = lines.get(rest_from..).unwrap_or_default().join("\n");
-    let details = DETAILS
-        .iter()
-        .find_map(|d| rest.find(d).map(|p| (&rest[p + d.len()..], *d)));
+    // Searchers built once: every notice's text is searched.
+    static DETAILS_AT: [Needle; 2] = [Needle::new(DETAILS[0]), Needle::new(DETAILS[1])];
+    let details = DETAILS_AT.iter().find_map(|d| {
+        d.find(&rest)
+            .map(|p| (&rest[p + d.as_str().len()..], d.as_str()))
+    });
     let temporary = details.is_some_and(|(_, d)| d.contains("temporary"));
     let diagnosis = match details {
         Some((d, _)) => match d.find(SERVER_SAID) {

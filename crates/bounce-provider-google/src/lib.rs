@@ -5,6 +5,7 @@ mod groups;
 mod notice;
 mod rules;
 
+use bounce_core::text::Needle;
 use bounce_core::{Kind, Mail, Provider, Reason};
 
 /// Whether the bounce comes from Google's mailer daemon
@@ -23,13 +24,14 @@ fn from_google_daemon(mail: &Mail<'_>) -> bool {
 /// The text before the copy of the returned message that Google appends
 /// inline, and that copy (its header block first), if there is one.
 fn split_original(body: &str) -> (&str, Option<&str>) {
-    const MARKERS: &[&str] = &[
-        "----- Original message -----",
-        "----- Message header follows -----",
+    // Searchers built once: every Google notice's body is searched.
+    static MARKERS: [Needle; 2] = [
+        Needle::new("----- Original message -----"),
+        Needle::new("----- Message header follows -----"),
     ];
     match MARKERS
         .iter()
-        .filter_map(|m| body.find(m).map(|p| (p, m.len())))
+        .filter_map(|m| m.find(body).map(|p| (p, m.as_str().len())))
         .min()
     {
         Some((pos, len)) => (&body[..pos], Some(&body[pos + len..])),

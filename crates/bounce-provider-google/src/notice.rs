@@ -11,6 +11,7 @@
 use crate::{from_google_daemon, rules};
 use bounce_core::dispatch::squeeze;
 use bounce_core::standard::rfc3464;
+use bounce_core::text::Needle;
 use bounce_core::{text, Draft, Mail, ProviderMatcher, Reason, Report, Status};
 
 /// The `gsuite` provider.
@@ -68,9 +69,11 @@ pub(crate) fn decode(mail: &Mail<'_>) -> Option<Report> {
     }
     let text_part: Vec<&str> = body.lines().skip(title_at + 1).collect();
     let text_part = text_part.join("\n");
-    let (explanation, response) = match RESPONSE
+    // Searchers built once: every notice's text is searched.
+    static RESPONSE_AT: [Needle; 2] = [Needle::new(RESPONSE[0]), Needle::new(RESPONSE[1])];
+    let (explanation, response) = match RESPONSE_AT
         .iter()
-        .filter_map(|m| text_part.find(m).map(|p| (p, m.len())))
+        .filter_map(|m| m.find(&text_part).map(|p| (p, m.as_str().len())))
         .min()
     {
         Some((p, len)) => (&text_part[..p], squeeze(&text_part[p + len..])),

@@ -6,6 +6,7 @@
 
 use crate::is_microsoft_cloud;
 use bounce_core::standard::rfc3464;
+use bounce_core::text::Needle;
 use bounce_core::{Mail, ProviderMatcher, Reason, Report};
 
 /// The `outlook` provider.
@@ -34,7 +35,9 @@ impl ProviderMatcher for Outlook {
             return None;
         }
         let body = mail.body();
-        let start = body.find(START)?;
+        // The searcher built once: every candidate's body is searched.
+        static START_AT: Needle = Needle::new(START);
+        let start = START_AT.find(body)?;
         let dsn = mail.dsn()?;
         let mut drafts = rfc3464::recipients(dsn);
         if drafts.is_empty() {

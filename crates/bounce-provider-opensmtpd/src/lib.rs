@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::text::Needle;
 use bounce_core::{text, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 /// The fixed opening of every notice (smtpd/bounce.c, NOTICE_INTRO). Older
@@ -13,8 +14,11 @@ struct OpenSmtpd;
 
 impl ProviderMatcher for OpenSmtpd {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
+        // Searchers built once: every candidate's body is searched.
+        static INTRO_AT: Needle = Needle::new(INTRO);
+        static BELOW_AT: Needle = Needle::new(BELOW);
         let body = mail.body();
-        let start = body.find(INTRO)?;
+        let start = INTRO_AT.find(body)?;
         let signed = mail.subject().starts_with("Delivery status notification")
             || mail
                 .headers()
@@ -23,7 +27,7 @@ impl ProviderMatcher for OpenSmtpd {
             return None;
         }
         let notice = &body[start..];
-        let (notice, original) = match notice.find(BELOW) {
+        let (notice, original) = match BELOW_AT.find(notice) {
             Some(end) => (&notice[..end], text::after_line_with(&notice[end..], BELOW)),
             None => (notice, None),
         };

@@ -49,7 +49,7 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
 pub fn after_opening(body: &str) -> Option<&str> {
     let mut pos = 0;
     let mut signature: Option<usize> = None;
-    for line in body.split_inclusive('\n') {
+    for line in bounce_core::text::split_inclusive_lf(body) {
         let end = pos + line.len();
         let t = line.trim();
         if t.starts_with("This is the") && (t.contains("Postfix") || t.contains("mail system")) {
@@ -66,8 +66,7 @@ pub fn after_opening(body: &str) -> Option<&str> {
 /// The host an opening line names (`This is the mail system at host
 /// HOST.`): the server that wrote the notice.
 pub fn opening_host(body: &str) -> Option<&str> {
-    let line = body
-        .lines()
+    let line = bounce_core::text::lines_lf(body)
         .find(|l| l.trim_start().starts_with("This is the") && l.contains(" at host "))?;
     let host = line.split(" at host ").nth(1)?.trim().trim_end_matches('.');
     (!host.is_empty() && !host.contains(' ')).then_some(host)

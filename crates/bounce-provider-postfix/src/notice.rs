@@ -7,7 +7,7 @@
 use bounce_core::dispatch::squeeze;
 use bounce_core::smtp::{Command, ReplyCode, Status};
 use bounce_core::standard::rfc3464;
-use bounce_core::text;
+use bounce_core::text::{self, Needle};
 use bounce_core::{Draft, Mail, Original, Report};
 
 /// One recipient paragraph of a Postfix notice, as bounce(8) writes it:
@@ -30,8 +30,12 @@ impl Paragraph {
     /// `lost connection ... while sending MAIL FROM`, and `refused to talk to
     /// me` (the greeting), which Sisimai files under HELO.
     pub fn command(&self) -> Option<Command> {
+        // Searchers built once: every paragraph's text is searched.
+        static IN_REPLY: Needle = Needle::new("(in reply to ");
+        static WHILE: Needle = Needle::new(" while ");
+        static REFUSED: Needle = Needle::new("refused to talk to me:");
         let lower = self.text.to_ascii_lowercase();
-        if let Some(pos) = lower.find("(in reply to ") {
+        if let Some(pos) = IN_REPLY.find(&lower) {
             let tail = &lower[pos..];
             let tail = &tail[..tail.find(')').map_or(tail.len(), |n| n + 1)];
             return match Command::find(tail) {
@@ -40,7 +44,7 @@ impl Paragraph {
                 None => tail.split_whitespace().nth(3).and_then(Command::parse),
             };
         }
-        if let Some(pos) = lower.find(" while ") {
+        if let Some(pos) = WHILE.find(&lower) {
             let tail = &lower[pos..];
             if let Some(c) = Command::find(tail) {
                 return Some(c);
@@ -55,7 +59,7 @@ impl Paragraph {
                 return Some(Command::Connect);
             }
         }
-        if lower.contains("refused to talk to me:") {
+        if REFUSED.contains(&lower) {
             return Some(Command::Helo);
         }
         None
@@ -146,7 +150,7 @@ fn split_paragraph(joined: &str) -> Option<Paragraph> {
 pub fn paragraphs(text: &str) -> Vec<Paragraph> {
     let mut out = Vec::new();
     let mut current: Option<String> = None;
-    for line in text.lines() {
+    for line in text::lines_lf(text) {
         if starts_paragraph(line) {
             if let Some(p) = current.take().as_deref().and_then(split_paragraph) {
                 out.push(p);
@@ -189,17 +193,7 @@ const ORIGINAL_MARKERS: &[&str] = &[
 /// The offset of the first line of `text` that starts (ASCII
 /// case-insensitively) with one of `markers`.
 fn line_starting_with(text: &str, markers: &[&str]) -> Option<usize> {
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim_start();
-        if markers.iter().any(|m| {
-            t.len() >= m.len() && t.as_bytes()[..m.len()].eq_ignore_ascii_case(m.as_bytes())
-        }) {
-            return Some(pos);
-        }
-        pos += line.len();
-    }
-    None
+    text::line_starting_with_ci(text, markers)
 }
 
 /// The header block of a returned message written inline after a
@@ -287,7 +281,9 @@ fn postfix_sender(dsn: &str) -> Option<String> {
 
 /// Whether this is a delay warning rather than a failure notice.
 fn warning_only(text: &str) -> bool {
-    text.contains("THIS IS A WARNING ONLY")
+    // The searcher built once: every notice's text is searched.
+    static WARNING: Needle = Needle::new("THIS IS A WARNING ONLY");
+    WARNING.contains(text)
 }
 
 /// A draft from a paragraph alone (no delivery-status part).

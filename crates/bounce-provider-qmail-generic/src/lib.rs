@@ -2,6 +2,7 @@
 
 use bounce_core::rules::{self, Markers};
 use bounce_core::smtp::{Command, ReplyCode};
+use bounce_core::text::Needle;
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 /// Sentences that open the list of failed recipients: qmail-send's own
@@ -41,14 +42,18 @@ const BOUNDARIES: &[&str] = &[
 ];
 
 /// What qmail-remote says of each SMTP stage (`qmail-remote.c`), and the
-/// command it means.
-const STAGES: &[(&str, Command)] = &[
-    (" but greeting failed.", Command::Connect),
-    (" but my name was rejected.", Command::Ehlo),
-    (" but sender was rejected.", Command::Mail),
-    (" does not like recipient.", Command::Rcpt),
-    (" failed on DATA command", Command::Data),
-    (" failed after I sent the message", Command::EndOfData),
+/// command it means. Searchers built once: each recipient's text is
+/// searched for them.
+static STAGES: [(Needle, Command); 6] = [
+    (Needle::new(" but greeting failed."), Command::Connect),
+    (Needle::new(" but my name was rejected."), Command::Ehlo),
+    (Needle::new(" but sender was rejected."), Command::Mail),
+    (Needle::new(" does not like recipient."), Command::Rcpt),
+    (Needle::new(" failed on DATA command"), Command::Data),
+    (
+        Needle::new(" failed after I sent the message"),
+        Command::EndOfData,
+    ),
 ];
 
 /// qmail's own explanations (qmail-send, qmail-remote, qmail-local, the
@@ -270,7 +275,7 @@ fn draft(addr: &str, lines: &[&str], lhost: &str) -> Draft {
     d.rhost = remote_host(&diagnosis).to_owned();
     d.command = STAGES
         .iter()
-        .find(|(m, _)| diagnosis.contains(m))
+        .find(|(m, _)| m.contains(&diagnosis))
         .map(|&(_, c)| c)
         .or_else(|| Command::find(&diagnosis));
     let remote = remote_reply(&diagnosis);
@@ -296,14 +301,19 @@ fn draft(addr: &str, lines: &[&str], lhost: &str) -> Draft {
     d
 }
 
+/// `remote host `, which names the server in its summary.
+static REMOTE_HOST: Needle = Needle::new("remote host ");
+
 /// The remote server's words: after `Remote host said:`, or after `said:` in
 /// the "no SMTP connection got far enough" summary of qmail-remote patches.
 fn remote_reply(diagnosis: &str) -> Option<&str> {
-    if let Some(p) = diagnosis.find("Remote host said:") {
+    static REMOTE_SAID: Needle = Needle::new("Remote host said:");
+    static SAID: Needle = Needle::new(" said:");
+    if let Some(p) = REMOTE_SAID.find(diagnosis) {
         return Some(diagnosis[p + "Remote host said:".len()..].trim_start());
     }
-    let p = diagnosis.find("remote host ")?;
-    let q = diagnosis[p..].find(" said:")?;
+    let p = REMOTE_HOST.find(diagnosis)?;
+    let q = SAID.find(&diagnosis[p..])?;
     Some(diagnosis[p + q + " said:".len()..].trim_start())
 }
 
@@ -311,9 +321,11 @@ fn remote_reply(diagnosis: &str) -> Option<&str> {
 /// `Connected to HOST but ...`, `remote host HOST said:` or the address that
 /// starts `HOST does not like recipient.` and the like.
 fn remote_host(diagnosis: &str) -> &str {
-    for marker in ["Giving up on ", "Connected to ", "remote host "] {
-        if let Some(p) = diagnosis.find(marker) {
-            let host = diagnosis[p + marker.len()..]
+    static GIVING_UP: Needle = Needle::new("Giving up on ");
+    static CONNECTED: Needle = Needle::new("Connected to ");
+    for marker in [&GIVING_UP, &CONNECTED, &REMOTE_HOST] {
+        if let Some(p) = marker.find(diagnosis) {
+            let host = diagnosis[p + marker.as_str().len()..]
                 .split(' ')
                 .next()
                 .unwrap_or("");
@@ -324,7 +336,7 @@ fn remote_host(diagnosis: &str) -> &str {
         }
     }
     for (marker, _) in &STAGES[3..] {
-        if let Some(p) = diagnosis.find(marker) {
+        if let Some(p) = marker.find(diagnosis) {
             let host = diagnosis[..p].rsplit(' ').next().unwrap_or("");
             if is_host(host) {
                 return host;

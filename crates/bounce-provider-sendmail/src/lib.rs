@@ -3,7 +3,7 @@
 pub mod notice;
 
 use bounce_core::standard::rfc3464;
-use bounce_core::text::{self, field, Field};
+use bounce_core::text::{self, field, Field, Needle};
 use bounce_core::{
     Command, Draft, Kind, Mail, Provider, ProviderMatcher, ReplyCode, Report, Status,
 };
@@ -79,17 +79,24 @@ pub fn is_sendmail(mail: &Mail<'_>) -> bool {
     if !subject_ok && mail.has_headers() {
         return false;
     }
+    // Searchers built once: every candidate's body is searched.
+    static MARKERS: [Needle; 3] = [
+        Needle::new(TRANSCRIPT),
+        Needle::new(PERMANENT),
+        Needle::new(TRANSIENT),
+    ];
+    static V5: [Needle; 2] = [Needle::new(V5_TITLES[0]), Needle::new(V5_TITLES[1])];
     let body = mail.body();
-    if ![TRANSCRIPT, PERMANENT, TRANSIENT]
-        .iter()
-        .any(|m| body.contains(m))
-    {
+    if !MARKERS.iter().any(|m| m.contains(body)) {
         return false;
     }
-    let v5 = body
-        .lines()
-        .filter_map(notice::separator)
-        .any(|t| V5_TITLES.iter().any(|v| t.starts_with(v)));
+    // A separator whose title starts with a sendmail 5 title contains it:
+    // without one in the text, no line needs reading.
+    let v5 = V5.iter().any(|v| v.contains(body))
+        && body
+            .lines()
+            .filter_map(notice::separator)
+            .any(|t| V5_TITLES.iter().any(|v| t.starts_with(v)));
     !v5 || body.contains("The original message was received at")
 }
 
@@ -128,8 +135,20 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
 
 /// The notice and the inline copy of the original, if sendmail appended one.
 fn split_original(body: &str) -> (&str, Option<&str>) {
+    // A separator that starts with a title contains it: without any title in
+    // the text, no line needs reading.
+    static TITLES: [Needle; 5] = [
+        Needle::new(ORIGINAL_TITLES[0]),
+        Needle::new(ORIGINAL_TITLES[1]),
+        Needle::new(ORIGINAL_TITLES[2]),
+        Needle::new(ORIGINAL_TITLES[3]),
+        Needle::new(ORIGINAL_TITLES[4]),
+    ];
+    if !TITLES.iter().any(|t| t.contains(body)) {
+        return (body, None);
+    }
     let mut offset = 0;
-    for line in body.split_inclusive('\n') {
+    for line in text::split_inclusive_lf(body) {
         if let Some(title) = notice::separator(line) {
             if ORIGINAL_TITLES.iter().any(|t| title.starts_with(t)) {
                 return (&body[..offset], Some(&body[offset + line.len()..]));
@@ -143,9 +162,14 @@ fn split_original(body: &str) -> (&str, Option<&str>) {
 /// A delivery-status block written into the text (a bounce passed on as
 /// plain text): the text before it and the block.
 fn split_inline_dsn(text: &str) -> (&str, Option<&str>) {
+    // Without a `Final-Recipient:` line there is no block: the line by line
+    // reading below would find none either.
+    if !text::has_line_starting_ci(text, "Final-Recipient:") {
+        return (text, None);
+    }
     let mut offset = 0;
     let mut start = None;
-    for line in text.split_inclusive('\n') {
+    for line in text::split_inclusive_lf(text) {
         if starts_with_ci(line, "Reporting-MTA:") && start.is_none() {
             start = Some(offset);
         }

@@ -108,7 +108,7 @@ impl<'a> Notice<'a> {
     pub fn parse(text: &'a str) -> Notice<'a> {
         let mut notice = Notice::default();
         let mut section = Section::Preamble;
-        for raw in text.lines() {
+        for raw in bounce_core::text::lines_lf(text) {
             let line = raw.trim_end();
             if let Some(title) = separator(line) {
                 section = if title.ends_with("had permanent fatal errors") {

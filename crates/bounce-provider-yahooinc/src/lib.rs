@@ -3,7 +3,7 @@
 mod rules;
 
 use bounce_core::rules::{bracketed_address, headed_blocks};
-use bounce_core::text;
+use bounce_core::text::{self, Needle};
 use bounce_core::{
     Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, ReplyCode, Report,
 };
@@ -31,9 +31,12 @@ impl ProviderMatcher for YahooInc {
 /// own words), up to the copy of the message, whose header block becomes
 /// [`Report::original`].
 fn decode_text(body: &str) -> Option<Report> {
-    let start = body.find(OPENING)?;
+    // Searchers built once: every candidate's body is searched.
+    static OPENING_AT: Needle = Needle::new(OPENING);
+    static COPY_AT: Needle = Needle::new(COPY);
+    let start = OPENING_AT.find(body)?;
     let text = &body[start..];
-    let (notice, copy) = match text.find(COPY) {
+    let (notice, copy) = match COPY_AT.find(text) {
         Some(end) => (&text[..end], Some(&text[end + COPY.len()..])),
         None => (text, None),
     };
