@@ -241,12 +241,14 @@ impl<'a> Mail<'a> {
         self.headers.as_ref()?.header_value(&name)
     }
 
-    /// The value of the last top-level header called `name`, parsed now with
-    /// `parse` from where it stands in the message, as the walk would have
-    /// (for the fields it leaves unparsed).
+    /// The value of the last top-level header called `name`, parsed now
+    /// from where it stands in the message, as the walk would have (for the
+    /// fields it leaves unparsed): by `simple` (one of the walk's fast paths
+    /// for the common forms), else by mail-parser's `parse`.
     fn parse_last(
         &self,
         name: HeaderName<'_>,
+        simple: walk::SimpleParser<'a>,
         parse: impl FnOnce(&mut MessageStream<'a>) -> HeaderValue<'a>,
     ) -> Option<HeaderValue<'a>> {
         let h = self
@@ -255,8 +257,12 @@ impl<'a> Mail<'a> {
             .iter()
             .rev()
             .find(|h| h.name == name)?;
+        let start = (h.offset_start as usize).min(self.data.len());
+        if let Some((value, _)) = simple(self.data, start) {
+            return Some(value);
+        }
         let mut stream = MessageStream::new(self.data);
-        stream.skip_bytes((h.offset_start as usize).min(self.data.len()));
+        stream.skip_bytes(start);
         Some(parse(&mut stream))
     }
 
@@ -270,7 +276,9 @@ impl<'a> Mail<'a> {
     /// The address of the first From mailbox, as written.
     pub fn from_address(&self) -> &str {
         self.from.get_or_init(|| {
-            let from = self.parse_last(HeaderName::From, |s| s.parse_address());
+            let from = self.parse_last(HeaderName::From, walk::simple_address, |s| {
+                s.parse_address()
+            });
             first_address(from.as_ref()).to_owned()
         })
     }
@@ -284,7 +292,7 @@ impl<'a> Mail<'a> {
     /// The address of the first To mailbox, as written.
     pub fn to_address(&self) -> &str {
         self.to.get_or_init(|| {
-            let to = self.parse_last(HeaderName::To, |s| s.parse_address());
+            let to = self.parse_last(HeaderName::To, walk::simple_address, |s| s.parse_address());
             first_address(to.as_ref()).to_owned()
         })
     }
@@ -299,7 +307,8 @@ impl<'a> Mail<'a> {
     pub fn message_id(&self) -> Option<&str> {
         self.message_id
             .get_or_init(|| {
-                let id = self.parse_last(HeaderName::MessageId, |s| s.parse_id())?;
+                let id =
+                    self.parse_last(HeaderName::MessageId, walk::simple_id, |s| s.parse_id())?;
                 id.as_text().map(str::to_owned)
             })
             .as_deref()
@@ -393,35 +402,53 @@ impl Original {
 
     /// Reads the fields of interest from a header block read by
     /// [`walk::read_headers`]; `raw` is what the headers' offsets point into.
-    fn from_header_list(headers: &Vec<Header<'_>>, raw: &[u8]) -> Original {
-        let raw_of = |name: HeaderName<'_>| {
-            let h = headers.iter().rev().find(|h| h.name == name)?;
+    fn from_header_list(headers: &[Header<'_>], raw: &[u8]) -> Original {
+        // The last field of each name counts (as mail-parser's
+        // `header_value` reads them), found in one pass rather than one
+        // search per name.
+        let mut last: [Option<&Header<'_>>; 7] = [None; 7];
+        for h in headers {
+            let slot = match h.name {
+                HeaderName::From => 0,
+                HeaderName::To => 1,
+                HeaderName::Subject => 2,
+                HeaderName::MessageId => 3,
+                HeaderName::Date => 4,
+                HeaderName::ReturnPath => 5,
+                HeaderName::ListId => 6,
+                _ => continue,
+            };
+            last[slot] = Some(h);
+        }
+        let [from, to, subject, message_id, date, return_path, list_id] = last;
+        fn value<'h, 'v>(h: Option<&'h Header<'v>>) -> Option<&'h HeaderValue<'v>> {
+            h.map(|h| &h.value)
+        }
+        let raw_of = |h: Option<&Header<'_>>| {
+            let h = h?;
             std::str::from_utf8(raw.get(h.offset_start as usize..h.offset_end as usize)?).ok()
         };
-        let mut from = first_address(headers.header_value(&HeaderName::From)).to_owned();
+        let mut from = first_address(value(from)).to_owned();
         if from.is_empty() {
-            if let Some(rp) = raw_of(HeaderName::ReturnPath) {
+            if let Some(rp) = raw_of(return_path) {
                 from = text::find_address(rp).unwrap_or("").to_owned();
             }
         }
         Original {
             from,
-            to: first_address(headers.header_value(&HeaderName::To)).to_owned(),
-            subject: headers
-                .header_value(&HeaderName::Subject)
+            to: first_address(value(to)).to_owned(),
+            subject: value(subject)
                 .and_then(|v| v.as_text())
                 .unwrap_or("")
                 .to_owned(),
-            message_id: headers
-                .header_value(&HeaderName::MessageId)
+            message_id: value(message_id)
                 .and_then(|v| v.as_text())
                 .unwrap_or("")
                 .to_owned(),
-            list_id: raw_of(HeaderName::ListId)
+            list_id: raw_of(list_id)
                 .map(|l| l.trim().to_owned())
                 .unwrap_or_default(),
-            date: headers
-                .header_value(&HeaderName::Date)
+            date: value(date)
                 .and_then(|v| v.as_datetime())
                 .filter(|d| d.is_valid())
                 .map(date_parts),

@@ -5,8 +5,12 @@
 //!
 //! - Header values are skipped (with `memchr`) except those that steer the
 //!   walk or that are read (the MIME fields, Subject, From, To, Date,
-//!   Message-ID), parsed by mail-parser's own field parsers, and only in the
-//!   header blocks where they are read (see [`Block`]). The outer message's
+//!   Message-ID), parsed only in the header blocks where they are read (see
+//!   [`Block`]): the common simple forms by small parsers of our own
+//!   (`simple_content_type`, `simple_unstructured`, `simple_id`,
+//!   `simple_date`, `simple_address`) that give what mail-parser's give and
+//!   stop where they stop (tested against them), any other by mail-parser's
+//!   own field parsers. The outer message's
 //!   From, To and Message-ID are parsed by [`super::Mail`] when asked. A
 //!   skipped value ends where its parser would have ended (Date's excepted,
 //!   which is always parsed), so offsets stay mail-parser's.
@@ -26,7 +30,7 @@
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::decoders::quoted_printable::HEX_MAP;
 use mail_parser::parsers::MessageStream;
-use mail_parser::{ContentType, GetHeader, Header, HeaderName, HeaderValue};
+use mail_parser::{Attribute, ContentType, GetHeader, Header, HeaderName, HeaderValue};
 use std::borrow::Cow;
 
 /// How deep transfer-encoded message/rfc822 parts are parsed (mail-parser's
@@ -1174,29 +1178,43 @@ pub(crate) fn read_headers<'a>(
                 continue;
             }
         };
-        let mut stream = MessageStream::new(data);
-        stream.skip_bytes(from);
         let returned = block == Block::Returned;
         let original = returned || block == Block::Alone;
         let walked = block != Block::Alone;
-        let value = match name {
-            HeaderName::ContentType if walked => Some(stream.parse_content_type()),
-            HeaderName::ContentDisposition if returned => Some(stream.parse_content_type()),
-            HeaderName::ContentId if returned => Some(stream.parse_id()),
-            HeaderName::MessageId if original => Some(stream.parse_id()),
-            HeaderName::ContentDescription | HeaderName::ContentLocation if returned => {
-                Some(stream.parse_unstructured())
-            }
-            HeaderName::ContentTransferEncoding if walked => Some(stream.parse_unstructured()),
-            HeaderName::Subject if block != Block::Part => Some(stream.parse_unstructured()),
-            // Parsed even when unread: it may end elsewhere than the line.
-            HeaderName::Date => Some(stream.parse_date()),
-            HeaderName::From | HeaderName::To if original => Some(stream.parse_address()),
-            _ => None,
+        // mail-parser's parser for the field, from the value's start: the
+        // value and the offset where the parser stopped.
+        let parse = |parser: fn(&mut MessageStream<'a>) -> HeaderValue<'a>| {
+            let mut stream = MessageStream::new(data);
+            stream.skip_bytes(from);
+            (parser(&mut stream), stream.offset())
         };
-        let (value, end) = match value {
-            Some(v) => (v, stream.offset()),
-            None => (HeaderValue::Empty, skip_value(data, from)),
+        let content_type = || {
+            simple_content_type(data, from)
+                .unwrap_or_else(|| parse(MessageStream::parse_content_type))
+        };
+        let unstructured = || {
+            simple_unstructured(data, from)
+                .unwrap_or_else(|| parse(MessageStream::parse_unstructured))
+        };
+        let id = || simple_id(data, from).unwrap_or_else(|| parse(MessageStream::parse_id));
+        let (value, end) = match name {
+            HeaderName::ContentType if walked => content_type(),
+            HeaderName::ContentDisposition if returned => content_type(),
+            HeaderName::ContentId if returned => id(),
+            HeaderName::MessageId if original => id(),
+            HeaderName::ContentDescription | HeaderName::ContentLocation if returned => {
+                unstructured()
+            }
+            HeaderName::ContentTransferEncoding if walked => unstructured(),
+            HeaderName::Subject if block != Block::Part => unstructured(),
+            // Parsed even when unread: it may end elsewhere than the line.
+            HeaderName::Date => {
+                simple_date(data, from).unwrap_or_else(|| parse(MessageStream::parse_date))
+            }
+            HeaderName::From | HeaderName::To if original => {
+                simple_address(data, from).unwrap_or_else(|| parse(MessageStream::parse_address))
+            }
+            _ => (HeaderValue::Empty, skip_value(data, from)),
         };
         let keep = keep_all
             || !matches!(value, HeaderValue::Empty)
@@ -1249,14 +1267,23 @@ fn header_name(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>, usiz
     let mut lower = [0u8; MAX];
     let mut len = 0;
     let (mut first, mut last) = (seg.end, seg.start);
-    for (j, &ch) in data[seg.clone()].iter().enumerate() {
-        if !ch.is_ascii_whitespace() {
-            first = first.min(seg.start + j);
-            last = seg.start + j + 1;
-            if let Some(slot) = lower.get_mut(len) {
-                *slot = ch.to_ascii_lowercase();
+    let written = &data[seg.clone()];
+    if written.len() <= MAX && !written.iter().any(u8::is_ascii_whitespace) {
+        // The common case, a name without white space: lowercased at once.
+        len = written.len();
+        lower[..len].copy_from_slice(written);
+        lower[..len].make_ascii_lowercase();
+        (first, last) = (seg.start, seg.end);
+    } else {
+        for (j, &ch) in written.iter().enumerate() {
+            if !ch.is_ascii_whitespace() {
+                first = first.min(seg.start + j);
+                last = seg.start + j + 1;
+                if let Some(slot) = lower.get_mut(len) {
+                    *slot = ch.to_ascii_lowercase();
+                }
+                len += 1;
             }
-            len += 1;
         }
     }
     let name = lower
@@ -1339,6 +1366,450 @@ fn cached_name(lower: &[u8]) -> Option<HeaderName<'static>> {
         known.borrow_mut()[at] = Some((lower.into(), name.clone()));
         name
     })
+}
+
+/// mail-parser's `parse_unstructured` from `from` for a value without an
+/// encoded word (no `=?` in it), the common case: the value and the offset
+/// after it, without the token list mail-parser builds. `None` when the value
+/// holds `=?`; the caller then asks mail-parser.
+///
+/// mail-parser keeps each line of the (folded) value from its first to its
+/// last byte that is not a space, tab or CR, and joins the non-empty lines
+/// with one space; a value the data ends in, without a final line break,
+/// gives nothing.
+fn simple_unstructured(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
+    let end = skip_value(data, from);
+    let value = &data[from..end];
+    if has_encoded_word(value) {
+        return None;
+    }
+    let Some(lines) = value.strip_suffix(b"\n") else {
+        return Some((HeaderValue::Empty, end));
+    };
+    let is_blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
+    let mut tokens = lines.split(|&b| b == b'\n').filter_map(|line| {
+        let first = line.iter().position(|b| !is_blank(b))?;
+        let last = line.iter().rposition(|b| !is_blank(b))?;
+        Some(&line[first..=last])
+    });
+    let value = match (tokens.next(), tokens.next()) {
+        (None, _) => HeaderValue::Empty,
+        (Some(one), None) => HeaderValue::Text(lossy(one)),
+        (Some(a), Some(b)) => {
+            let mut text = lossy(a).into_owned();
+            for token in [b].into_iter().chain(tokens) {
+                text.push(' ');
+                text.push_str(&lossy(token));
+            }
+            HeaderValue::Text(Cow::Owned(text))
+        }
+    };
+    Some((value, end))
+}
+
+/// mail-parser's `parse_id` from `from` for the common form, one
+/// `<id>` with nothing but white space around it (folded or not) and none in
+/// it: the id and the offset after the value. `None` for any other value;
+/// the caller then asks mail-parser.
+pub(crate) fn simple_id(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
+    let end = skip_value(data, from);
+    let is_blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let value = data[from..end].strip_suffix(b"\n")?;
+    let first = value.iter().position(|b| !is_blank(b))?;
+    let last = value.iter().rposition(|b| !is_blank(b))?;
+    let id = value[first..=last].strip_prefix(b"<")?.strip_suffix(b">")?;
+    if id.is_empty() || id.iter().any(|b| is_blank(b) || matches!(b, b'<' | b'>')) {
+        return None;
+    }
+    Some((HeaderValue::Text(lossy(id)), end))
+}
+
+/// mail-parser's `parse_date` from `from` for the canonical form alone,
+/// `[Dow, ]D[D] Mon YYYY HH:MM:SS +HHMM[ (comment)]` on one line (single
+/// spaces, English month, four-digit year, numeric zone): the date and the
+/// offset after the value, as mail-parser reads them. `None` for anything
+/// else; the caller then asks mail-parser.
+fn simple_date(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
+    /// Reads `n` ASCII digits at `*i` as a number.
+    fn digits(data: &[u8], i: &mut usize, n: usize) -> Option<u32> {
+        let bytes = data.get(*i..*i + n)?;
+        let mut value = 0;
+        for &b in bytes {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + u32::from(b - b'0');
+        }
+        *i += n;
+        Some(value)
+    }
+    let expect =
+        |i: &mut usize, b: u8| -> Option<()> { (data.get(*i) == Some(&b)).then(|| *i += 1) };
+    let mut i = from;
+    while matches!(data.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    // A day of the week: letters before the first digit change nothing.
+    if data.get(i).is_some_and(u8::is_ascii_alphabetic) {
+        let dow = data.get(i..i + 3)?;
+        if !dow.iter().all(u8::is_ascii_alphabetic) {
+            return None;
+        }
+        i += 3;
+        expect(&mut i, b',')?;
+        expect(&mut i, b' ')?;
+    }
+    let day = match data.get(i + 1) {
+        Some(b' ') => digits(data, &mut i, 1)?,
+        _ => digits(data, &mut i, 2)?,
+    };
+    expect(&mut i, b' ')?;
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let name = data.get(i..i + 3)?;
+    let month = MONTHS.iter().position(|m| *m == name)? + 1;
+    i += 3;
+    expect(&mut i, b' ')?;
+    let year = digits(data, &mut i, 4)?;
+    expect(&mut i, b' ')?;
+    let hour = digits(data, &mut i, 2)?;
+    expect(&mut i, b':')?;
+    let minute = digits(data, &mut i, 2)?;
+    expect(&mut i, b':')?;
+    let second = digits(data, &mut i, 2)?;
+    expect(&mut i, b' ')?;
+    let before_gmt = match data.get(i) {
+        Some(b'+') => false,
+        Some(b'-') => true,
+        _ => return None,
+    };
+    i += 1;
+    let zone = digits(data, &mut i, 4)?;
+    if data.get(i..i + 2) == Some(b" (") {
+        // A comment without nesting or escapes, as `(JST)`.
+        let close = i + 2 + memchr::memchr(b')', &data[i + 2..])?;
+        if data[i + 2..close]
+            .iter()
+            .any(|&b| matches!(b, b'(' | b'\\' | b'\n'))
+        {
+            return None;
+        }
+        i = close + 1;
+    }
+    if data.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    expect(&mut i, b'\n')?;
+    if matches!(data.get(i), Some(b' ' | b'\t')) {
+        return None;
+    }
+    // mail-parser's reading of the year's digits.
+    let year = match year {
+        0..=49 => year + 2000,
+        50..=99 => year + 1900,
+        _ => year,
+    };
+    let date = mail_parser::DateTime {
+        year: year as u16,
+        month: month as u8,
+        day: day as u8,
+        hour: hour as u8,
+        minute: minute as u8,
+        second: second as u8,
+        tz_hour: ((zone / 100) % 24) as u8,
+        tz_minute: ((zone % 100) % 60) as u8,
+        tz_before_gmt: before_gmt,
+    };
+    Some((HeaderValue::DateTime(date), i))
+}
+
+/// mail-parser's `parse_address` from `from` for the common forms of one
+/// mailbox, `addr@example.org`, `Display Name <addr@example.org>` and
+/// `"Display Name" <addr@example.org>` (the name may be left out), with
+/// white space only around it: the
+/// mailbox and the offset after the value. `None` for any other value
+/// (quotes, comments, groups, lists, encoded words, escapes, a line break
+/// inside); the caller then asks mail-parser.
+pub(crate) fn simple_address(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
+    let end = skip_value(data, from);
+    let is_blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    // Without a final line break, the last token is never added.
+    let value = data[from..end].strip_suffix(b"\n")?;
+    let first = value.iter().position(|b| !is_blank(b))?;
+    let last = value.iter().rposition(|b| !is_blank(b))?;
+    let value = &value[first..=last];
+    // Bytes that end, open or escape something in one state or another.
+    let special = |b: &u8| {
+        matches!(
+            b,
+            b'\r' | b'\n' | b',' | b'<' | b'>' | b'"' | b'(' | b')' | b':' | b';' | b'\\'
+        )
+    };
+    if has_encoded_word(value) {
+        return None;
+    }
+    let addr = if let Some(quoted) = value.strip_prefix(b"\"") {
+        // `"Display Name" <addr>`: the name is all that the quotes hold,
+        // white space included, where only `"` and `\\` mean something.
+        let close = memchr::memchr(b'"', quoted)?;
+        let (name, rest) = (&quoted[..close], &quoted[close + 1..]);
+        let open = rest.iter().position(|b| !is_blank(b))?;
+        let address = rest[open..].strip_prefix(b"<")?.strip_suffix(b">")?;
+        if name.iter().any(|b| matches!(b, b'\\' | b'\r' | b'\n'))
+            || rest[..open].iter().any(|b| matches!(b, b'\r' | b'\n'))
+            || address.is_empty()
+            || address.iter().any(|b| is_blank(b) || special(b))
+        {
+            return None;
+        }
+        mail_parser::Addr {
+            name: (!name.is_empty()).then(|| lossy(name)),
+            address: Some(lossy(address)),
+        }
+    } else if let Some(rest) = value.strip_suffix(b">") {
+        let open = memchr::memchr(b'<', rest)?;
+        let (name, address) = (&rest[..open], &rest[open + 1..]);
+        if address.is_empty()
+            || address.iter().any(|b| is_blank(b) || special(b))
+            || name.iter().any(special)
+        {
+            return None;
+        }
+        // The name runs from its first to its last byte that is not white
+        // space, the white space inside kept.
+        let name = name
+            .iter()
+            .rposition(|b| !is_blank(b))
+            .map(|last| lossy(&name[..=last]));
+        mail_parser::Addr {
+            name,
+            address: Some(lossy(address)),
+        }
+    } else if value.iter().any(|b| is_blank(b) || special(b)) {
+        return None;
+    } else if value.contains(&b'@') {
+        mail_parser::Addr {
+            name: None,
+            address: Some(lossy(value)),
+        }
+    } else {
+        mail_parser::Addr {
+            name: Some(lossy(value)),
+            address: None,
+        }
+    };
+    Some((
+        HeaderValue::Address(mail_parser::Address::List(vec![addr])),
+        end,
+    ))
+}
+
+/// mail-parser's `parse_content_type` from `from`, for the values written
+/// without comments, backslashes, RFC 2231 parameters (`name*=`), encoded
+/// words or a quoted string folded across lines: the same state machine
+/// with those branches left out, and none of the bookkeeping they need.
+/// Gives the value and the offset where mail-parser's parser stops, or
+/// `None` at the first byte it does not handle; the caller then asks
+/// mail-parser, which reads the value from its start again.
+///
+/// Adapted from mail-parser 0.11's `src/parsers/fields/content_type.rs`,
+/// © 2020 Stalwart Labs LLC, licensed Apache-2.0 OR MIT (the licences of
+/// this project).
+fn simple_content_type(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum State {
+        Type,
+        SubType,
+        Name,
+        Value,
+        Quoted,
+    }
+    /// The parser's state; `token` is the current token's first byte and
+    /// the offset after its last.
+    struct Parser<'x> {
+        state: State,
+        c_type: Option<Cow<'x, str>>,
+        c_subtype: Option<Cow<'x, str>>,
+        name: Option<Cow<'x, str>>,
+        attributes: Vec<Attribute<'x>>,
+        token: Option<(usize, usize)>,
+        lower_case: bool,
+    }
+    impl<'x> Parser<'x> {
+        /// mail-parser's `add_attribute`: the token ends a type, subtype or
+        /// parameter name (lowercased if an upper-case letter was seen).
+        fn add_attribute(&mut self, data: &'x [u8]) -> bool {
+            let Some((start, end)) = self.token.take() else {
+                return false;
+            };
+            let mut attr = lossy(&data[start..end]);
+            if !self.lower_case {
+                attr.to_mut().make_ascii_lowercase();
+                self.lower_case = true;
+            }
+            match self.state {
+                State::Name => self.name = Some(attr),
+                State::Type => self.c_type = Some(attr),
+                _ => self.c_subtype = Some(attr),
+            }
+            true
+        }
+
+        /// mail-parser's `add_value` without partial values: the token is
+        /// the value of the pending parameter.
+        fn add_value(&mut self, data: &'x [u8]) {
+            if self.name.is_none() {
+                return;
+            }
+            if let Some((start, end)) = self.token.take() {
+                self.attributes.push(Attribute {
+                    name: self.name.take().unwrap_or_default(),
+                    value: lossy(&data[start..end]),
+                });
+            }
+        }
+    }
+    let mut p = Parser {
+        state: State::Type,
+        c_type: None,
+        c_subtype: None,
+        name: None,
+        attributes: Vec::new(),
+        token: None,
+        lower_case: true,
+    };
+    let mut i = from;
+    while let Some(&ch) = data.get(i) {
+        // As in mail-parser, `i` is now the offset after the byte read.
+        i += 1;
+        match ch {
+            b' ' | b'\t' => {
+                if p.state == State::Quoted {
+                    match &mut p.token {
+                        Some((_, end)) => *end = i,
+                        None => p.token = Some((i - 1, i)),
+                    }
+                }
+                continue;
+            }
+            b'A'..=b'Z'
+                if p.lower_case
+                    && matches!(p.state, State::Type | State::SubType | State::Name) =>
+            {
+                p.lower_case = false;
+            }
+            b'\n' => {
+                let next_is_space = matches!(data.get(i), Some(b' ' | b'\t'));
+                match p.state {
+                    State::Type | State::SubType | State::Name => {
+                        p.add_attribute(data);
+                    }
+                    State::Value => p.add_value(data),
+                    State::Quoted if next_is_space => return None,
+                    State::Quoted => p.add_value(data),
+                }
+                if !next_is_space {
+                    let value = match p.c_type {
+                        Some(c_type) => HeaderValue::ContentType(ContentType {
+                            c_type,
+                            c_subtype: p.c_subtype,
+                            attributes: (!p.attributes.is_empty()).then_some(p.attributes),
+                        }),
+                        None => HeaderValue::Empty,
+                    };
+                    return Some((value, i));
+                }
+                if p.state != State::Type {
+                    p.state = State::Name;
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if p.state == State::Type => {
+                p.add_attribute(data);
+                p.state = State::SubType;
+                continue;
+            }
+            b';' if p.state != State::Quoted => {
+                if p.state == State::Value {
+                    p.add_value(data);
+                } else {
+                    p.add_attribute(data);
+                }
+                p.state = State::Name;
+                continue;
+            }
+            b'*' if p.state == State::Name => return None,
+            b'=' if p.state == State::Name => {
+                if p.add_attribute(data) {
+                    p.state = State::Value;
+                }
+                continue;
+            }
+            b'=' if matches!(p.state, State::Value | State::Quoted)
+                && data.get(i) == Some(&b'?') =>
+            {
+                return None;
+            }
+            b'"' => {
+                match p.state {
+                    State::Value => p.state = State::Quoted,
+                    State::Quoted => {
+                        p.add_value(data);
+                        p.state = State::Name;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            b'\\' if matches!(p.state, State::Value | State::Quoted) => return None,
+            b'\\' => continue,
+            b'(' if p.state != State::Quoted => return None,
+            b'\r' => continue,
+            _ => {}
+        }
+        let start = p.token.map_or(i - 1, |(start, _)| start);
+        // The bytes that follow and that no state treats apart extend the
+        // token at once, as they would one by one; an upper-case letter among
+        // them does what it does in the byte loop.
+        let run = data[i..]
+            .iter()
+            .position(|&b| !is_ordinary_in_content_type(b))
+            .map_or(data.len(), |n| i + n);
+        if p.lower_case
+            && matches!(p.state, State::Type | State::SubType | State::Name)
+            && data[i..run].iter().any(u8::is_ascii_uppercase)
+        {
+            p.lower_case = false;
+        }
+        i = run;
+        p.token = Some((start, i));
+    }
+    Some((HeaderValue::Empty, data.len()))
+}
+
+/// One of the fast paths for a field value (`simple_address`...): from the
+/// data and the offset where the value starts, the value and the offset
+/// after it, as mail-parser's parser gives them, or `None` for a form it
+/// leaves to mail-parser.
+pub(crate) type SimpleParser<'a> = fn(&'a [u8], usize) -> Option<(HeaderValue<'a>, usize)>;
+
+/// Whether `value` holds `=?`, where mail-parser's field parsers try an
+/// RFC 2047 encoded word (`memchr` for `=`: a `memmem` finder costs more to
+/// build than these short values take to scan).
+fn has_encoded_word(value: &[u8]) -> bool {
+    memchr::memchr_iter(b'=', value).any(|i| value.get(i + 1) == Some(&b'?'))
+}
+
+/// Whether mail-parser's `parse_content_type` treats `b` as a token byte
+/// in every state [`simple_content_type`] handles.
+fn is_ordinary_in_content_type(b: u8) -> bool {
+    !matches!(
+        b,
+        b' ' | b'\t' | b'\n' | b'\r' | b'/' | b';' | b'*' | b'=' | b'"' | b'\\' | b'('
+    )
 }
 
 /// mail-parser's `parse_and_ignore`: the offset after a field value, that is
@@ -1781,6 +2252,208 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn simple_parsers_are_mail_parsers() {
+        // Reproducible random values over the bytes the two parsers treat
+        // apart, and real ones: where the fast path answers, it gives what
+        // mail-parser gives and stops where it stops.
+        let pieces: &[&[u8]] = &[
+            b"\n",
+            b"\n ",
+            b"\n\t",
+            b"\r\n",
+            b" ",
+            b"\t",
+            b"\"",
+            b"\\",
+            b"(",
+            b")",
+            b";",
+            b"=",
+            b"?",
+            b"=?",
+            b"=?utf-8?q?a?=",
+            b"*",
+            b"/",
+            b"'",
+            b"a",
+            b"Z",
+            b"\xe3",
+            b"text/plain",
+            b"Text/HTML",
+            b"multipart/report",
+            b"; charset=",
+            b"utf-8",
+            b"; boundary=\"",
+            b"----=_Part_1",
+            b"report-type=delivery-status",
+            b"; ",
+            b"Charset=\"ISO-2022-JP\"",
+            b"<",
+            b">",
+            b"<a@b>",
+            b"<1.2@c.d>",
+            b"@",
+            b"x@y.z",
+            b"Name ",
+            b"\"N, x\" ",
+            b",",
+            b":",
+            b"7bit",
+            b"x*0*=",
+            b"name*=utf-8''a%20b",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut values: Vec<Vec<u8>> = [
+            "multipart/report; report-type=delivery-status;\n\tboundary=\"B\"\nX: y\n",
+            "text/plain; charset=\"us-ascii\"\n",
+            "Text/Plain; CHARSET=ISO-2022-JP; format=flowed\n",
+            "message/delivery-status\n",
+            "multipart/alternative;\n boundary=\"----=_Part_0_1.2\"\n\n",
+            " base64\n",
+            "Quoted-Printable \r\n",
+            "Undelivered Mail Returned to Sender\n",
+            "<20240101.abc@example.org>\n",
+            "\n <a@b>\r\n\t\nX: y\n",
+            " <a@b> <c@d>\n",
+            "<a b@c>\n",
+            "<>\n",
+            "user@example.jp\n",
+            " Mail Delivery System <MAILER-DAEMON@example.jp>\n",
+            "\"Quoted\" <a@b>\n",
+            "Name  Two\t<a@b> \r\n",
+            "a@b, c@d\n",
+            "<a@b> (x)\n",
+            "name\n",
+            "=?utf-8?q?x?= <a@b>\n",
+            "=x=@y\n",
+            "\u{3042} <a@b>\n",
+            "a@b\n <c@d>\n",
+            "\"Name, Inc. (x) <y>\" <a@b>\n",
+            "\" spaced \"\t <a@b>\n",
+            "\"\" <a@b>\n",
+            "\"a\\\"b\" <a@b>\n",
+            "\"x\"y <a@b>\n",
+            "\"x\" <a@b> c\n",
+            "\"x\"<a@b>\n",
+            "\"x\n\ty\" <a@b>\n",
+            " a \n  b\t\n\tc\nD: e\n",
+            "\n",
+            "x",
+        ]
+        .iter()
+        .map(|v| v.as_bytes().to_vec())
+        .collect();
+        // Dates: canonical ones with random fields, and some near misses.
+        let dows = ["", "Mon, ", "Sun, ", "mon, ", "Xyz, ", "Mon,", "Mo, "];
+        let months = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            "jan", "JAN", "Foo", "Ja",
+        ];
+        let tails = [
+            "", " (JST)", " (UTC)", " (a(b))", " (x\\)", "\r", " ", " (CEST", "\n ", " X",
+        ];
+        for _ in 0..40_000 {
+            let mut pick = |n: usize| (next() % n as u64) as usize;
+            let day = pick(40);
+            let day = if pick(2) == 0 {
+                format!("{day}")
+            } else {
+                format!("{day:02}")
+            };
+            let year = [pick(10_000), pick(100) + 1950, pick(100), pick(60) + 1990][pick(4)];
+            let year = if pick(4) == 0 {
+                format!("{year}")
+            } else {
+                format!("{year:04}")
+            };
+            let date = format!(
+                "{}{}{} {} {} {:02}:{:02}:{:02} {}{:04}{}\n{}",
+                [" ", "", "\t"][pick(3)],
+                dows[pick(dows.len())],
+                day,
+                months[pick(months.len())],
+                year,
+                pick(30),
+                pick(70),
+                pick(70),
+                ["+", "-", "", "GMT"][pick(4)],
+                pick(10_000),
+                tails[pick(tails.len())],
+                ["", "X: y\n", " more\n"][pick(3)],
+            );
+            values.push(date.into_bytes());
+        }
+        for _ in 0..60_000 {
+            let len = (next() % 12) as usize;
+            values.push(
+                (0..len)
+                    .flat_map(|_| {
+                        pieces[(next() % pieces.len() as u64) as usize]
+                            .iter()
+                            .copied()
+                    })
+                    .collect(),
+            );
+        }
+        let (mut fast_ct, mut fast_un, mut fast_id, mut fast_date) = (0, 0, 0, 0);
+        let mut fast_address = 0;
+        for value in &values {
+            // Also from an offset other than 0, as in a header block.
+            let mut data = b"Content-Type:".to_vec();
+            data.extend_from_slice(value);
+            let from = 13;
+            let show = String::from_utf8_lossy(value);
+            let mut stream = MessageStream::new(&data);
+            stream.skip_bytes(from);
+            let expected = (stream.parse_content_type(), stream.offset());
+            if let Some(got) = simple_content_type(&data, from) {
+                assert_eq!(got, expected, "content type {show:?}");
+                fast_ct += 1;
+            }
+            let mut stream = MessageStream::new(&data);
+            stream.skip_bytes(from);
+            let expected = (stream.parse_unstructured(), stream.offset());
+            if let Some(got) = simple_unstructured(&data, from) {
+                assert_eq!(got, expected, "unstructured {show:?}");
+                fast_un += 1;
+            }
+            let mut stream = MessageStream::new(&data);
+            stream.skip_bytes(from);
+            let expected = (stream.parse_id(), stream.offset());
+            if let Some(got) = simple_id(&data, from) {
+                assert_eq!(got, expected, "id {show:?}");
+                fast_id += 1;
+            }
+            let mut stream = MessageStream::new(&data);
+            stream.skip_bytes(from);
+            let expected = (stream.parse_date(), stream.offset());
+            if let Some(got) = simple_date(&data, from) {
+                assert_eq!(got, expected, "date {show:?}");
+                fast_date += 1;
+            }
+            let mut stream = MessageStream::new(&data);
+            stream.skip_bytes(from);
+            let expected = (stream.parse_address(), stream.offset());
+            if let Some(got) = simple_address(&data, from) {
+                assert_eq!(got, expected, "address {show:?}");
+                fast_address += 1;
+            }
+        }
+        // Most values take the fast paths.
+        assert!(fast_ct > values.len() / 3, "{fast_ct}");
+        assert!(fast_un > values.len() / 2, "{fast_un}");
+        assert!(fast_id > 100, "{fast_id}");
+        assert!(fast_date > 1000, "{fast_date}");
+        assert!(fast_address > 1000, "{fast_address}");
     }
 
     #[test]
