@@ -243,13 +243,12 @@ impl<'a> Mail<'a> {
 
     /// The value of the last top-level header called `name`, parsed now
     /// from where it stands in the message, as the walk would have (for the
-    /// fields it leaves unparsed): by `simple` (one of the walk's fast paths
-    /// for the common forms), else by mail-parser's `parse`.
+    /// fields it leaves unparsed).
     fn parse_last(
         &self,
         name: HeaderName<'_>,
         simple: walk::SimpleParser<'a>,
-        parse: impl FnOnce(&mut MessageStream<'a>) -> HeaderValue<'a>,
+        full: walk::FullParser<'a>,
     ) -> Option<HeaderValue<'a>> {
         let h = self
             .headers
@@ -258,12 +257,7 @@ impl<'a> Mail<'a> {
             .rev()
             .find(|h| h.name == name)?;
         let start = (h.offset_start as usize).min(self.data.len());
-        if let Some((value, _)) = simple(self.data, start) {
-            return Some(value);
-        }
-        let mut stream = MessageStream::new(self.data);
-        stream.skip_bytes(start);
-        Some(parse(&mut stream))
+        Some(walk::field_value(self.data, start, simple, full).0)
     }
 
     /// The decoded Subject.
@@ -276,9 +270,11 @@ impl<'a> Mail<'a> {
     /// The address of the first From mailbox, as written.
     pub fn from_address(&self) -> &str {
         self.from.get_or_init(|| {
-            let from = self.parse_last(HeaderName::From, walk::simple_address, |s| {
-                s.parse_address()
-            });
+            let from = self.parse_last(
+                HeaderName::From,
+                walk::simple_address,
+                MessageStream::parse_address,
+            );
             first_address(from.as_ref()).to_owned()
         })
     }
@@ -292,7 +288,11 @@ impl<'a> Mail<'a> {
     /// The address of the first To mailbox, as written.
     pub fn to_address(&self) -> &str {
         self.to.get_or_init(|| {
-            let to = self.parse_last(HeaderName::To, walk::simple_address, |s| s.parse_address());
+            let to = self.parse_last(
+                HeaderName::To,
+                walk::simple_address,
+                MessageStream::parse_address,
+            );
             first_address(to.as_ref()).to_owned()
         })
     }
@@ -307,8 +307,11 @@ impl<'a> Mail<'a> {
     pub fn message_id(&self) -> Option<&str> {
         self.message_id
             .get_or_init(|| {
-                let id =
-                    self.parse_last(HeaderName::MessageId, walk::simple_id, |s| s.parse_id())?;
+                let id = self.parse_last(
+                    HeaderName::MessageId,
+                    walk::simple_id,
+                    MessageStream::parse_id,
+                )?;
                 id.as_text().map(str::to_owned)
             })
             .as_deref()

@@ -1181,22 +1181,23 @@ pub(crate) fn read_headers<'a>(
         let returned = block == Block::Returned;
         let original = returned || block == Block::Alone;
         let walked = block != Block::Alone;
-        // mail-parser's parser for the field, from the value's start: the
-        // value and the offset where the parser stopped.
-        let parse = |parser: fn(&mut MessageStream<'a>) -> HeaderValue<'a>| {
-            let mut stream = MessageStream::new(data);
-            stream.skip_bytes(from);
-            (parser(&mut stream), stream.offset())
-        };
         let content_type = || {
-            simple_content_type(data, from)
-                .unwrap_or_else(|| parse(MessageStream::parse_content_type))
+            field_value(
+                data,
+                from,
+                simple_content_type,
+                MessageStream::parse_content_type,
+            )
         };
         let unstructured = || {
-            simple_unstructured(data, from)
-                .unwrap_or_else(|| parse(MessageStream::parse_unstructured))
+            field_value(
+                data,
+                from,
+                simple_unstructured,
+                MessageStream::parse_unstructured,
+            )
         };
-        let id = || simple_id(data, from).unwrap_or_else(|| parse(MessageStream::parse_id));
+        let id = || field_value(data, from, simple_id, MessageStream::parse_id);
         let (value, end) = match name {
             HeaderName::ContentType if walked => content_type(),
             HeaderName::ContentDisposition if returned => content_type(),
@@ -1208,11 +1209,9 @@ pub(crate) fn read_headers<'a>(
             HeaderName::ContentTransferEncoding if walked => unstructured(),
             HeaderName::Subject if block != Block::Part => unstructured(),
             // Parsed even when unread: it may end elsewhere than the line.
-            HeaderName::Date => {
-                simple_date(data, from).unwrap_or_else(|| parse(MessageStream::parse_date))
-            }
+            HeaderName::Date => field_value(data, from, simple_date, MessageStream::parse_date),
             HeaderName::From | HeaderName::To if original => {
-                simple_address(data, from).unwrap_or_else(|| parse(MessageStream::parse_address))
+                field_value(data, from, simple_address, MessageStream::parse_address)
             }
             _ => (HeaderValue::Empty, skip_value(data, from)),
         };
@@ -1795,6 +1794,25 @@ fn simple_content_type(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usi
 /// after it, as mail-parser's parser gives them, or `None` for a form it
 /// leaves to mail-parser.
 pub(crate) type SimpleParser<'a> = fn(&'a [u8], usize) -> Option<(HeaderValue<'a>, usize)>;
+
+/// mail-parser's parser for a field value (`MessageStream::parse_date`...).
+pub(crate) type FullParser<'a> = fn(&mut MessageStream<'a>) -> HeaderValue<'a>;
+
+/// The value of a field from `from` (where the value starts) and the offset
+/// after it: by the fast path `simple` when the value has its form, else by
+/// mail-parser's `full`, which gives the same for the forms both read.
+pub(crate) fn field_value<'a>(
+    data: &'a [u8],
+    from: usize,
+    simple: SimpleParser<'a>,
+    full: FullParser<'a>,
+) -> (HeaderValue<'a>, usize) {
+    simple(data, from).unwrap_or_else(|| {
+        let mut stream = MessageStream::new(data);
+        stream.skip_bytes(from);
+        (full(&mut stream), stream.offset())
+    })
+}
 
 /// Whether `value` holds `=?`, where mail-parser's field parsers try an
 /// RFC 2047 encoded word (`memchr` for `=`: a `memmem` finder costs more to
@@ -2404,51 +2422,44 @@ mod tests {
                     .collect(),
             );
         }
-        let (mut fast_ct, mut fast_un, mut fast_id, mut fast_date) = (0, 0, 0, 0);
-        let mut fast_address = 0;
+        // Each fast path beside the parser it stands for, and how many
+        // values it took.
+        fn pairs<'a>() -> [(&'static str, SimpleParser<'a>, FullParser<'a>); 5] {
+            [
+                (
+                    "content type",
+                    simple_content_type,
+                    MessageStream::parse_content_type,
+                ),
+                (
+                    "unstructured",
+                    simple_unstructured,
+                    MessageStream::parse_unstructured,
+                ),
+                ("id", simple_id, MessageStream::parse_id),
+                ("date", simple_date, MessageStream::parse_date),
+                ("address", simple_address, MessageStream::parse_address),
+            ]
+        }
+        let mut fast = [0usize; 5];
         for value in &values {
             // Also from an offset other than 0, as in a header block.
             let mut data = b"Content-Type:".to_vec();
             data.extend_from_slice(value);
             let from = 13;
             let show = String::from_utf8_lossy(value);
-            let mut stream = MessageStream::new(&data);
-            stream.skip_bytes(from);
-            let expected = (stream.parse_content_type(), stream.offset());
-            if let Some(got) = simple_content_type(&data, from) {
-                assert_eq!(got, expected, "content type {show:?}");
-                fast_ct += 1;
-            }
-            let mut stream = MessageStream::new(&data);
-            stream.skip_bytes(from);
-            let expected = (stream.parse_unstructured(), stream.offset());
-            if let Some(got) = simple_unstructured(&data, from) {
-                assert_eq!(got, expected, "unstructured {show:?}");
-                fast_un += 1;
-            }
-            let mut stream = MessageStream::new(&data);
-            stream.skip_bytes(from);
-            let expected = (stream.parse_id(), stream.offset());
-            if let Some(got) = simple_id(&data, from) {
-                assert_eq!(got, expected, "id {show:?}");
-                fast_id += 1;
-            }
-            let mut stream = MessageStream::new(&data);
-            stream.skip_bytes(from);
-            let expected = (stream.parse_date(), stream.offset());
-            if let Some(got) = simple_date(&data, from) {
-                assert_eq!(got, expected, "date {show:?}");
-                fast_date += 1;
-            }
-            let mut stream = MessageStream::new(&data);
-            stream.skip_bytes(from);
-            let expected = (stream.parse_address(), stream.offset());
-            if let Some(got) = simple_address(&data, from) {
-                assert_eq!(got, expected, "address {show:?}");
-                fast_address += 1;
+            for (k, (what, simple, full)) in pairs().into_iter().enumerate() {
+                let mut stream = MessageStream::new(&data);
+                stream.skip_bytes(from);
+                let expected = (full(&mut stream), stream.offset());
+                if let Some(got) = simple(&data, from) {
+                    assert_eq!(got, expected, "{what} {show:?}");
+                    fast[k] += 1;
+                }
             }
         }
         // Most values take the fast paths.
+        let [fast_ct, fast_un, fast_id, fast_date, fast_address] = fast;
         assert!(fast_ct > values.len() / 3, "{fast_ct}");
         assert!(fast_un > values.len() / 2, "{fast_un}");
         assert!(fast_id > 100, "{fast_id}");
