@@ -198,13 +198,7 @@ mod tests {
 
     #[test]
     fn hand_readers_match_the_regular_expressions() {
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut sentences = bounce_testkit::Sentences::new(0x2545_f491_4f6c_dd1d);
         let slots: [&[&str]; 8] = [
             &["", "x", "a5", " ", "Message expired"],
             &[
@@ -223,7 +217,7 @@ mod tests {
             &["", "'", ">", "\u{e9}"],
         ];
         for _ in 0..200_000 {
-            let text: String = slots.iter().map(|s| s[next(s.len())]).collect();
+            let text: String = sentences.fill(&slots);
             let by_regex = EXPIRED.captures(&text).map(|c| {
                 (
                     c.get(1).map_or("", |m| m.as_str()),

@@ -300,22 +300,11 @@ fn finish(d: &mut Draft) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The captures of a regular expression, as the hand readers give them.
-    fn by_regex<const N: usize>(re: &Regex, text: &str) -> Option<[String; N]> {
-        let c = re.captures(text)?;
-        Some(std::array::from_fn(|i| c[i + 1].to_owned()))
-    }
+    use bounce_testkit::by_regex;
 
     #[test]
     fn hand_readers_match_the_regular_expressions() {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut sentences = bounce_testkit::Sentences::new(0x9e37_79b9_7f4a_7c15);
         let slots: [&[&str]; 9] = [
             &["", "x", "#", "'", ";", " ", "\x0b", "a_"],
             &[
@@ -348,7 +337,7 @@ mod tests {
             &["", " ", "x", ";"],
         ];
         for _ in 0..200_000 {
-            let line: String = slots.iter().map(|s| s[next(s.len())]).collect();
+            let line: String = sentences.fill(&slots);
             assert_eq!(
                 reply_and_status(&line).map(|(a, b)| [a.to_owned(), b.to_owned()]),
                 by_regex::<2>(&REPLY, &line),

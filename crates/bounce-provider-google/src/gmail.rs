@@ -257,6 +257,7 @@ fn decide(d: &mut Draft, details: &str, delayed: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bounce_testkit::by_regex;
 
     #[test]
     fn state_codes() {
@@ -284,21 +285,9 @@ mod tests {
         assert_eq!(d.reason, Some(Reason::UserUnknown));
     }
 
-    /// The captures of a regular expression, as the hand readers give them.
-    fn by_regex<const N: usize>(re: &Regex, text: &str) -> Option<[String; N]> {
-        let c = re.captures(text)?;
-        Some(std::array::from_fn(|i| c[i + 1].to_owned()))
-    }
-
     #[test]
     fn hand_readers_match_the_regular_expressions() {
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut sentences = bounce_testkit::Sentences::new(0x2545_f491_4f6c_dd1d);
         let slots: [&[&str]; 10] = [
             &["", "x", "(state 1) ", "by", " by x [1.2.3.4]x"],
             &[" ", "\t", "\n", "\x0b", "\x0c", "", "x"],
@@ -331,7 +320,7 @@ mod tests {
             &["", ".", " (state 7)", " by y [5.6.7.8]", "x"],
         ];
         for _ in 0..200_000 {
-            let text: String = slots.iter().map(|s| s[next(s.len())]).collect();
+            let text: String = sentences.fill(&slots);
             assert_eq!(
                 by_host(&text).map(|c| c.map(str::to_owned)),
                 by_regex::<2>(&BY_HOST, &text),

@@ -192,13 +192,7 @@ mod tests {
 
     #[test]
     fn components_by_hand_match_the_regular_expression() {
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut sentences = bounce_testkit::Sentences::new(0x2545_f491_4f6c_dd1d);
         let slots: [&[&str]; 6] = [
             &["", "x", " ", "_", "(", "a."],
             &["RESOLVER", "ABC", "STOREDRV", "AS(", "(AS", "AS", "Abcd"],
@@ -208,7 +202,7 @@ mod tests {
             &["RecipNotFound", "", "1", ";", ")", " "],
         ];
         for _ in 0..200_000 {
-            let text: String = slots.iter().map(|s| s[next(s.len())]).collect();
+            let text: String = sentences.fill(&slots);
             assert_eq!(
                 is_exchange_own(&text),
                 COMPONENT.is_match(&text),

@@ -172,12 +172,7 @@ bounce_core::inventory::submit! {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The captures of a regular expression, as the hand readers give them.
-    fn by_regex<const N: usize>(re: &Regex, text: &str) -> Option<[String; N]> {
-        let c = re.captures(text)?;
-        Some(std::array::from_fn(|i| c[i + 1].to_owned()))
-    }
+    use bounce_testkit::by_regex;
 
     #[test]
     fn hand_readers_match_the_regular_expressions() {
@@ -224,13 +219,7 @@ mod tests {
 
     #[test]
     fn hand_readers_match_the_regular_expressions_on_random_lines() {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut sentences = bounce_testkit::Sentences::new(0x9e37_79b9_7f4a_7c15);
         // Each slot of a sentence is filled with a right or a wrong piece.
         let slots: [&[&str]; 12] = [
             &["", "x ", "SMTP Server <h> "],
@@ -290,9 +279,9 @@ mod tests {
         ];
         for k in 0..200_000 {
             let line: String = if k % 2 == 0 {
-                slots.iter().map(|s| s[next(s.len())]).collect()
+                sentences.fill(&slots)
             } else {
-                rejection.iter().map(|s| s[next(s.len())]).collect()
+                sentences.fill(&rejection)
             };
             assert_eq!(
                 rejected(&line).map(|c| c.map(str::to_owned)),

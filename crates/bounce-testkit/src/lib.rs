@@ -9,12 +9,49 @@
 //! written, with CRLF line endings and with bare-CR line endings.
 //!
 //! Also the small helpers that remote-host rules' unit tests share
-//! ([`reply`], [`refine`]).
+//! ([`reply`], [`refine`]), and [`Sentences`], the random text that hand-
+//! written readers are checked with against the regular expressions they
+//! replace.
 
 use bounce_core::{Decoder, Draft, ProviderMatcher, Reason, Registry, Status};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+/// Random sentences for checking a hand-written reader against the regular
+/// expression it replaces: each slot of a sentence is filled with one of its
+/// pieces (right ones and near misses), chosen by a xorshift generator from a
+/// fixed seed, so that a failure repeats.
+pub struct Sentences {
+    state: u64,
+}
+
+impl Sentences {
+    /// A generator starting from `seed` (not zero).
+    pub fn new(seed: u64) -> Sentences {
+        Sentences { state: seed }
+    }
+
+    /// A number below `n`.
+    fn below(&mut self, n: usize) -> usize {
+        self.state ^= self.state << 13;
+        self.state ^= self.state >> 7;
+        self.state ^= self.state << 17;
+        (self.state % n as u64) as usize
+    }
+
+    /// One sentence: a piece of each slot, in order.
+    pub fn fill(&mut self, slots: &[&[&str]]) -> String {
+        slots.iter().map(|s| s[self.below(s.len())]).collect()
+    }
+}
+
+/// The `N` capture groups of `re` in `text`, as a hand reader that replaces
+/// it gives them, or `None` when it does not match.
+pub fn by_regex<const N: usize>(re: &regex::Regex, text: &str) -> Option<[String; N]> {
+    let c = re.captures(text)?;
+    Some(std::array::from_fn(|i| c[i + 1].to_owned()))
+}
 
 /// Rewrites a message's line endings.
 pub type Rewrite = fn(&[u8]) -> Vec<u8>;
