@@ -308,34 +308,17 @@ impl Registry {
         let mut c = Candidates::default();
         // Patterns already seen, as a bit set (cheap to clear per message).
         let mut seen = Seen::new(self.owners.len());
-        LOWERED.with(|buffer| {
-            let mut lowered = buffer.borrow_mut();
-            for hay in haystacks {
-                lowercase_into(hay, &mut lowered);
-                self.prefilter.find_new(&lowered, seen.as_mut(), |pid| {
+        for hay in haystacks {
+            crate::text::with_ascii_lowercase(hay, |lowered| {
+                self.prefilter.find_new(lowered, seen.as_mut(), |pid| {
                     for &o in &self.owners[pid] {
                         c.insert(o);
                     }
                 });
-            }
-        });
+            });
+        }
         c
     }
-}
-
-thread_local! {
-    /// The haystack being searched, lowercased: one buffer per thread, reused.
-    static LOWERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// `hay` with ASCII letters lowercased, into `out` (replacing what it held).
-/// Written as a loop the compiler vectorises.
-fn lowercase_into(hay: &[u8], out: &mut Vec<u8>) {
-    out.clear();
-    out.extend(
-        hay.iter()
-            .map(|&b| b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)),
-    );
 }
 
 /// A bit set over the prefilter's patterns, on the stack when they are few.
@@ -725,11 +708,11 @@ mod tests {
             let mut seen = [0u64; 1];
             // Split in two haystacks sharing the seen set, as `candidates` does.
             let (a, b) = hay.split_at(next() as usize % (hay.len() + 1));
-            let mut lowered = Vec::new();
-            lowercase_into(a, &mut lowered);
-            pf.find_new(&lowered, &mut seen, |p| got.push(p));
-            lowercase_into(b, &mut lowered);
-            pf.find_new(&lowered, &mut seen, |p| got.push(p));
+            for half in [a, b] {
+                crate::text::with_ascii_lowercase(half, |lowered| {
+                    pf.find_new(lowered, &mut seen, |p| got.push(p));
+                });
+            }
             got.sort_unstable();
             let mut want: Vec<usize> = ac
                 .find_overlapping_iter(a)

@@ -75,7 +75,7 @@ impl Wordings {
                     .ok()
             })
             .as_ref()?;
-        let i = text::with_ascii_lowercase(text, |lower| {
+        let i = text::with_ascii_lowercase(text.as_bytes(), |lower| {
             ac.find_overlapping_iter(lower)
                 .map(|m| m.pattern().as_usize())
                 .filter(|&i| keep(i))

@@ -312,14 +312,15 @@ pub fn clean_address_cow(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Calls `f` with `text` ASCII-lowercased, for a case-sensitive automaton of
-/// lowercase patterns (cheaper to build than an ASCII case-insensitive one,
-/// which has twice the transitions). Byte offsets are unchanged. The copy,
-/// when one is needed, goes to a buffer kept per thread, so that nothing is
-/// allocated once it has grown.
-pub(crate) fn with_ascii_lowercase<R>(text: &str, f: impl FnOnce(&[u8]) -> R) -> R {
-    if !text.bytes().any(|b| b.is_ascii_uppercase()) {
-        return f(text.as_bytes());
+/// Calls `f` with `text` ASCII-lowercased, for a search of lowercase
+/// patterns (a case-sensitive automaton is cheaper to build than an ASCII
+/// case-insensitive one, which has twice the transitions; the prefilter
+/// compares bytes). Byte offsets are unchanged. The copy, when one is
+/// needed, goes to a buffer kept per thread, so that nothing is allocated
+/// once it has grown.
+pub(crate) fn with_ascii_lowercase<R>(text: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    if !text.iter().any(u8::is_ascii_uppercase) {
+        return f(text);
     }
     thread_local! {
         static LOWER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
@@ -327,7 +328,7 @@ pub(crate) fn with_ascii_lowercase<R>(text: &str, f: impl FnOnce(&[u8]) -> R) ->
     // `try_with`: a thread being torn down gets a fresh buffer, not a panic.
     let mut lower = LOWER.try_with(std::cell::Cell::take).unwrap_or_default();
     lower.clear();
-    lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+    lower.extend(text.iter().map(u8::to_ascii_lowercase));
     let out = f(&lower);
     let _ = LOWER.try_with(|cell| cell.set(lower));
     out

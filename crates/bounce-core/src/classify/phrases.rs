@@ -1114,7 +1114,7 @@ impl Table {
     /// One pass of the automaton over `text` (already normalised), ASCII
     /// case-insensitively.
     pub(super) fn scan(&self, text: &str) -> Hits {
-        crate::text::with_ascii_lowercase(text, |lower| self.scan_lowercase(lower))
+        crate::text::with_ascii_lowercase(text.as_bytes(), |lower| self.scan_lowercase(lower))
     }
 
     /// [`Table::scan`] over text without ASCII capitals.
