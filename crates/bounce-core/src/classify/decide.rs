@@ -131,10 +131,8 @@ struct Ctx<'a> {
     command: Option<Command>,
     reply: Option<u16>,
     action: &'a str,
-    /// The text is a local delivery agent's own report (sendmail's
-    /// `mail.local: unknown user: ...`): the mailbox store answered, so its
-    /// user-unknown wording speaks of the address even with no command.
-    local_delivery: bool,
+    /// The normalised diagnosis.
+    text: &'a str,
 }
 
 impl Ctx<'_> {
@@ -217,7 +215,10 @@ impl Ctx<'_> {
                 .phrase(UserUnknown)
                 .map(|p| format!("command:RCPT+{p}"));
         }
-        if self.command.is_none() && self.local_delivery {
+        // A local delivery agent's own report (sendmail's `mail.local:
+        // unknown user: ...`): the mailbox store answered, so its user-unknown
+        // wording speaks of the address even with no command.
+        if self.command.is_none() && is_local_delivery(self.text) {
             return self
                 .phrase(UserUnknown)
                 .map(|p| format!("local-delivery+{p}"));
@@ -268,9 +269,7 @@ impl Ctx<'_> {
 /// stores mail in the mailbox (sendmail's `mail.local` prefixes its messages
 /// with its name).
 fn is_local_delivery(text: &str) -> bool {
-    text.as_bytes()
-        .windows(11)
-        .any(|w| w.eq_ignore_ascii_case(b"mail.local:"))
+    crate::text::find_ci(text, "mail.local:").is_some()
 }
 
 /// Decides the reason of one recipient. `text` is the normalised diagnosis
@@ -300,7 +299,7 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits, table: &Table) ->
         command: clue.command,
         reply: clue.replycode.map(|r| r.get()),
         action,
-        local_delivery: is_local_delivery(text),
+        text,
     };
     let diagnostic_type = diagnostic_type(text).or_else(|| declared_type(clue.diagnostictype));
 
