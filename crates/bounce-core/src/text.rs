@@ -568,6 +568,138 @@ pub fn leading_header_block(text: &str) -> Option<String> {
         .then(|| block.to_owned())
 }
 
+// Decoders' block: helpers added for the provider and standard decoders.
+
+/// The values of the fields called `names` in each group that
+/// [`field_groups`] finds, as [`field`] gives them (the first field of each
+/// name, ASCII case-insensitively; `None` when there is none): one array per
+/// group, in the order of `names`, groups without any field skipped. Read in
+/// one pass, without the vectors of fields that `field_groups` builds and
+/// `field` searches once per name: a decoder that asks for ten names of each
+/// group of a delivery-status part spends a tenth of that.
+pub fn field_group_values<'t, 'n, const N: usize>(
+    text: &'t str,
+    names: &'n [&'n str; N],
+) -> impl Iterator<Item = [Option<Cow<'t, str>>; N]> + use<'t, 'n, N> {
+    let mut rest = text;
+    std::iter::from_fn(move || loop {
+        let trimmed = rest.trim_start_matches(['\n', '\r', ' ', '\t']);
+        if trimmed.is_empty() {
+            return None;
+        }
+        let end = find_blank_line(trimmed).unwrap_or(trimmed.len());
+        rest = &trimmed[end..];
+        if let Some(values) = block_values(&trimmed[..end], names) {
+            return Some(values);
+        }
+    })
+}
+
+/// The values of `names` in one header block, read as [`header_fields`]
+/// reads it; `None` when the block has no field at all.
+fn block_values<'t, const N: usize>(
+    block: &'t str,
+    names: &[&str; N],
+) -> Option<[Option<Cow<'t, str>>; N]> {
+    let mut values: [Option<Cow<'t, str>>; N] = std::array::from_fn(|_| None);
+    let mut any = false;
+    // The value a continuation line extends: the last field read, when it is
+    // the first of a name asked for (the others are not kept).
+    let mut last: Option<usize> = None;
+    for line in split_lf(block) {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let b = line.as_bytes();
+        // A line that starts with a graphic ASCII byte is not blank: only
+        // the others need the (Unicode) trim to tell.
+        if !b.first().is_some_and(u8::is_ascii_graphic) && line.trim().is_empty() {
+            if any {
+                break;
+            }
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(v) = last.and_then(|i| values[i].as_mut()) {
+                let v = v.to_mut();
+                v.push(' ');
+                v.push_str(trim_quick(line));
+            }
+            continue;
+        }
+        // The name runs to the first colon and is graphic ASCII: a byte
+        // that is not, before any colon, makes the line no field.
+        let colon = b
+            .iter()
+            .position(|&c| c == b':' || !c.is_ascii_graphic())
+            .filter(|&i| i > 0 && b[i] == b':');
+        if let Some(colon) = colon {
+            let name = &b[..colon];
+            any = true;
+            last = None;
+            let slot = names
+                .iter()
+                .position(|n| n.len() == colon && n.as_bytes().eq_ignore_ascii_case(name));
+            if let Some(i) = slot.filter(|&i| values[i].is_none()) {
+                values[i] = Some(Cow::Borrowed(trim_quick(&line[colon + 1..])));
+                last = Some(i);
+            }
+        }
+    }
+    any.then_some(values)
+}
+
+/// `text.trim()`, the ASCII white space at either end skipped byte by byte:
+/// only text that starts or ends with a non-ASCII character after it needs
+/// the Unicode tables of `trim`. (`str::trim_ascii` keeps the vertical tab,
+/// which `trim` removes.)
+fn trim_quick(text: &str) -> &str {
+    let b = text.as_bytes();
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let mut start = 0;
+    while start < b.len() && space(b[start]) {
+        start += 1;
+    }
+    let mut end = b.len();
+    while end > start && space(b[end - 1]) {
+        end -= 1;
+    }
+    if start < end && (!b[start].is_ascii() || !b[end - 1].is_ascii()) {
+        return text.trim();
+    }
+    &text[start..end]
+}
+
+/// The offset of the first `needle` in `hay`, as `hay.find(needle)`, for
+/// a needle known only at run time and looked for once (text quoted from
+/// one part of a notice in another): the first places where the needle's
+/// first byte occurs are compared directly, which finds a needle that
+/// occurs early for less than the two-way searcher `find` builds costs to
+/// set up (some thousand instructions for a needle of a hundred bytes).
+/// After eight misses the searcher is built after all, for the rest of
+/// `hay`, so the search stays linear.
+pub fn find_once(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return Some(0);
+    };
+    for (tried, at) in memchr::memchr_iter(first, h).enumerate() {
+        if tried == 8 {
+            // `at` holds the first byte of a character (the needle's), so
+            // it is a character boundary; the places before it are ruled out.
+            return hay[at..].find(needle).map(|p| at + p);
+        }
+        if h[at..].starts_with(n) {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// Whether `hay` contains `needle`, as `hay.contains(needle)`: see
+/// [`find_once`].
+pub fn contains_once(hay: &str, needle: &str) -> bool {
+    find_once(hay, needle).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -770,5 +902,65 @@ mod tests {
         );
         assert_eq!(addresses("a@x.jp, b@y.jp").count(), 2);
         assert!(is_address("postmaster@localhost"));
+    }
+}
+
+/// Tests of the decoders' block.
+#[cfg(test)]
+mod decoder_block_tests {
+    use super::*;
+
+    #[test]
+    fn contains_once_finds_what_contains_finds() {
+        let hay = "aaaaaaaaaaab said: 550 5.1.1 <a@b.jp>: aaab \u{e9}t\u{e9} x";
+        for needle in [
+            "",
+            "a",
+            "b",
+            "ab",
+            "aaab",
+            "aaaaaaaaaab",
+            "550 5.1.1",
+            "x",
+            "\u{e9}t",
+            "zz",
+            "xx",
+            hay,
+        ] {
+            assert_eq!(
+                contains_once(hay, needle),
+                hay.contains(needle),
+                "{needle:?}"
+            );
+            assert_eq!(find_once(hay, needle), hay.find(needle), "{needle:?}");
+            assert_eq!(
+                find_once(&hay[1..], needle),
+                hay[1..].find(needle),
+                "{needle:?}"
+            );
+        }
+        assert!(!contains_once("", "a"));
+        assert!(contains_once("", ""));
+    }
+
+    #[test]
+    fn trim_quick_trims_as_trim_does() {
+        for text in [
+            "",
+            " ",
+            " \t\x0b\x0c\r\n",
+            " a ",
+            "\x0ba\x0b",
+            "\u{a0}a\u{3000}",
+            " \u{a0} ",
+            "\u{e9} ",
+            " \u{e9}",
+            "a\x1c",
+            "\x1ca",
+            " a b ",
+            "\u{85}x\u{85}",
+        ] {
+            assert_eq!(trim_quick(text), text.trim(), "{text:?}");
+        }
     }
 }

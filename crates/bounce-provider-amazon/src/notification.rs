@@ -16,6 +16,7 @@
 
 use bounce_core::{Draft, Mail, Reason, ReplyCode, Report, Status};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Decodes a notification, if the message is one.
 pub(crate) fn decode(mail: &Mail<'_>) -> Option<Report> {
@@ -52,22 +53,27 @@ fn find_json(body: &str) -> Option<Value> {
         Some(end) => &text[..end],
         None => text,
     };
-    let unfolded = text.replace("!\n ", "");
+    // Copied only when there is a fold to undo.
+    let unfolded: Cow<'_, str> = if text.contains("!\n ") {
+        Cow::Owned(text.replace("!\n ", ""))
+    } else {
+        Cow::Borrowed(text)
+    };
     serde_json::Deserializer::from_str(&unfolded)
         .into_iter::<Value>()
         .next()?
         .ok()
 }
 
-/// The SES event: the object itself, or the one SNS's envelope carries as a
-/// string in `Message`.
-fn event_of(json: &Value) -> Option<Value> {
+/// The SES event: the object itself (borrowed, not copied), or the one
+/// SNS's envelope carries as a string in `Message`.
+fn event_of(json: &Value) -> Option<Cow<'_, Value>> {
     if json.get("notificationType").is_some() || json.get("eventType").is_some() {
-        return Some(json.clone());
+        return Some(Cow::Borrowed(json));
     }
     let inner = json.get("Message")?.as_str()?;
     let v: Value = serde_json::from_str(inner).ok()?;
-    (v.get("notificationType").is_some() || v.get("eventType").is_some()).then_some(v)
+    (v.get("notificationType").is_some() || v.get("eventType").is_some()).then_some(Cow::Owned(v))
 }
 
 fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {

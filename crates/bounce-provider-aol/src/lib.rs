@@ -65,7 +65,7 @@ fn separate_groups(dsn: &str) -> String {
 /// The paragraph of a Postfix-style notice about `recipient` (`<address>:
 /// host ... said: ... (in reply to RCPT TO command)`).
 fn paragraph<'b>(body: &'b str, recipient: &str) -> Option<&'b str> {
-    let start = body.find(&format!("<{recipient}>:"))?;
+    let start = bounce_core::text::find_once(body, &format!("<{recipient}>:"))?;
     let rest = &body[start..];
     Some(rest.find("\n\n").map_or(rest, |end| &rest[..end]))
 }

@@ -1,6 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::text::{self, is_address};
+use bounce_core::text::{self, is_address, Needle};
 use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 
 /// The first line of the notices of United Internet's MTA.
@@ -53,9 +53,12 @@ fn from_1and1(mail: &Mail<'_>) -> bool {
 /// (IP) reason: REPLY`) or the MTA's own words after "Reason:" or "For the
 /// following reason:". GMX's provider reads its notices with this too.
 pub fn decode_notice(body: &str) -> Option<Report> {
-    let start = body.find(OPENING)?;
+    // Searchers built once: every candidate's body is searched.
+    static OPENING_AT: Needle = Needle::new(OPENING);
+    static HEADER_AT: Needle = Needle::new(HEADER_FOLLOWS);
+    let start = OPENING_AT.find(body)?;
     let text = &body[start + OPENING.len()..];
-    let (notice, header) = match text.find(HEADER_FOLLOWS) {
+    let (notice, header) = match HEADER_AT.find(text) {
         Some(end) => (&text[..end], Some(&text[end + HEADER_FOLLOWS.len()..])),
         None => (text, None),
     };

@@ -134,8 +134,9 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     let subject = mail.subject();
     let failed_header = mail.header("X-Failed-Recipients");
     let opened = OPENING.first(report_text).is_some();
-    let exim_subject =
-        subject.contains("Mail delivery failed") || subject.starts_with("Warning: message");
+    // The searcher built once: every candidate's subject is searched.
+    static FAILED_SUBJECT: Needle = Needle::new("Mail delivery failed");
+    let exim_subject = FAILED_SUBJECT.contains(subject) || subject.starts_with("Warning: message");
     if !opened && failed_header.is_none() && !exim_subject {
         return None;
     }
@@ -459,8 +460,10 @@ fn first_unused(spare: &mut Vec<String>, drafts: &[Draft]) -> Option<String> {
 
 /// The remote host of `host mx.example.jp [192.0.2.1]` in Exim's text.
 pub fn remote_host(diagnosis: &str) -> Option<&str> {
+    // The searcher built once: this runs for every recipient.
+    static HOST: Needle = Needle::new("host ");
     let mut from = 0;
-    while let Some(pos) = diagnosis[from..].find("host ") {
+    while let Some(pos) = HOST.find(&diagnosis[from..]) {
         let at = from + pos;
         from = at + 5;
         if at > 0 && !diagnosis.as_bytes()[at - 1].is_ascii_whitespace() {
@@ -502,9 +505,10 @@ pub fn command(diagnosis: &str) -> Option<Command> {
 
 /// Whether the text quotes a remote server's (or LMTP server's) reply.
 fn quotes_remote(diagnosis: &str, lower: &str) -> bool {
-    lower.contains("error from remote")
-        || lower.contains("lmtp error after")
-        || ReplyCode::find(diagnosis).is_some()
+    // Searchers built once: this runs for every recipient.
+    static REMOTE: Needle = Needle::new("error from remote");
+    static LMTP: Needle = Needle::new("lmtp error after");
+    REMOTE.contains(lower) || LMTP.contains(lower) || ReplyCode::find(diagnosis).is_some()
 }
 
 /// Exim's own explanations name the reason themselves; see [`LOCAL_MESSAGES`].

@@ -151,6 +151,13 @@ fn by_host(text: &str) -> Option<[&str; 2]> {
 
 /// The older plain-text notice.
 fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
+    // The list's opening line holds START, and the notice is the start of
+    // the body: without START in the body there is nothing to read (most
+    // Google notices are the current kind, which `notice` reads).
+    static START_AT: Needle = Needle::new(START);
+    if !START_AT.contains(mail.body()) {
+        return None;
+    }
     let (notice, original) = split_original(mail.body());
     let start = notice
         .lines()

@@ -13,6 +13,7 @@ use bounce_core::dispatch::squeeze;
 use bounce_core::standard::rfc3464;
 use bounce_core::text::Needle;
 use bounce_core::{text, Draft, Mail, ProviderMatcher, Reason, Report, Status};
+use std::borrow::Cow;
 
 /// The `gsuite` provider.
 pub(crate) struct GSuite;
@@ -58,17 +59,37 @@ const ADDRESS_NOT_FOUND: &str = "because the address couldn't be found";
 /// one, the text otherwise.
 pub(crate) fn decode(mail: &Mail<'_>) -> Option<Report> {
     let body = mail.body();
-    let title_at = body.lines().position(|l| {
-        let t = l.trim();
-        t.len() > 6 && t.starts_with("** ") && t.ends_with(" **")
-    })?;
+    // Where the line after the title starts (`trim` drops the line's end,
+    // as `lines` does).
+    let mut after_title = 0;
+    text::split_inclusive_lf(body)
+        .map(|l| {
+            after_title += l.len();
+            l.trim()
+        })
+        .find(|t| t.len() > 6 && t.starts_with("** ") && t.ends_with(" **"))?;
     let dsn = mail.dsn();
-    let from_google = from_google_daemon(mail) || dsn.is_some_and(|d| d.contains("googlemail.com"));
+    // Searchers built once: every candidate's report is searched.
+    static GOOGLEMAIL: Needle = Needle::new("googlemail.com");
+    static EXPLAINED: [Needle; 3] = [
+        Needle::new(EXPLANATIONS[0].0),
+        Needle::new(EXPLANATIONS[1].0),
+        Needle::new(EXPLANATIONS[2].0),
+    ];
+    static NOT_FOUND: Needle = Needle::new(ADDRESS_NOT_FOUND);
+    const _: () = assert!(EXPLANATIONS.len() == 3, "one needle per explanation");
+    let from_google = from_google_daemon(mail) || dsn.is_some_and(|d| GOOGLEMAIL.contains(d));
     if !from_google {
         return None;
     }
-    let text_part: Vec<&str> = body.lines().skip(title_at + 1).collect();
-    let text_part = text_part.join("\n");
+    // The lines after the title joined with `\n`: without a `\r`, that is
+    // the text itself less one final `\n`, so it is borrowed.
+    let rest = &body[after_title..];
+    let text_part: Cow<'_, str> = if rest.contains('\r') {
+        Cow::Owned(rest.lines().collect::<Vec<_>>().join("\n"))
+    } else {
+        Cow::Borrowed(rest.strip_suffix('\n').unwrap_or(rest))
+    };
     // Searchers built once: every notice's text is searched.
     static RESPONSE_AT: [Needle; 2] = [Needle::new(RESPONSE[0]), Needle::new(RESPONSE[1])];
     let (explanation, response) = match RESPONSE_AT
@@ -77,7 +98,7 @@ pub(crate) fn decode(mail: &Mail<'_>) -> Option<Report> {
         .min()
     {
         Some((p, len)) => (&text_part[..p], squeeze(&text_part[p + len..])),
-        None => (text_part.as_str(), String::new()),
+        None => (text_part.as_ref(), String::new()),
     };
     let explanation = squeeze(explanation);
 
@@ -115,10 +136,14 @@ pub(crate) fn decode(mail: &Mail<'_>) -> Option<Report> {
             };
         }
         let said = format!("{} {}", d.diagnosis, explanation);
-        if let Some((_, reason, rule)) = EXPLANATIONS.iter().find(|(p, _, _)| said.contains(p)) {
+        let explained = EXPLAINED
+            .iter()
+            .zip(EXPLANATIONS)
+            .find(|(p, _)| p.contains(&said));
+        if let Some((_, (_, reason, rule))) = explained {
             d.reason = Some(*reason);
             d.rule = rule;
-        } else if explanation.contains(ADDRESS_NOT_FOUND) {
+        } else if NOT_FOUND.contains(explanation) {
             let specific = d
                 .status
                 .into_iter()

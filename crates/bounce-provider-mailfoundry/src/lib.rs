@@ -15,6 +15,59 @@ static SERVER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// What [`SERVER`] captures in `line` (its group 1), read by hand for ASCII
+/// text, so that the expression is built and run only for a line that is
+/// not (its `\s` is Unicode's). After an optional `Server` and white space
+/// (else from the start), the name runs up to `[` (its characters cannot be
+/// followed by anything else), then address characters, `]`, white space
+/// and one of the two wordings with its colon.
+fn server_host(line: &str) -> Option<&str> {
+    if !line.is_ascii() {
+        return SERVER
+            .captures(line)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str());
+    }
+    let b = line.as_bytes();
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let spaces = |from: usize| b[from..].iter().take_while(|&&c| space(c)).count();
+    let from = |p: usize| -> Option<&str> {
+        if !b.get(p).is_some_and(u8::is_ascii_alphanumeric) {
+            return None;
+        }
+        let end = p + b[p..]
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
+            .count();
+        if b.get(end) != Some(&b'[') {
+            return None;
+        }
+        let mut i = end + 1;
+        let n = b[i..]
+            .iter()
+            .take_while(|&&c| c.is_ascii_hexdigit() || c == b'.' || c == b':')
+            .count();
+        if n == 0 || b.get(i + n) != Some(&b']') {
+            return None;
+        }
+        i += n + 1;
+        let n = spaces(i);
+        let said = &b[i + n..];
+        (n > 0
+            && (said.starts_with(b"failed with:") || said.starts_with(b"responded with failure:")))
+        .then(|| &line[p..end])
+    };
+    if b.starts_with(b"Server") {
+        let n = spaces(6);
+        if n > 0 {
+            if let Some(host) = from(6 + n) {
+                return Some(host);
+            }
+        }
+    }
+    from(0)
+}
+
 struct MailFoundry;
 
 impl ProviderMatcher for MailFoundry {
@@ -55,8 +108,8 @@ fn recipients(body: &str) -> Vec<Draft> {
             in_reason = false;
         } else if in_reason {
             if d.rhost.is_empty() {
-                if let Some(c) = SERVER.captures(line) {
-                    d.rhost = c[1].trim_end_matches('.').to_owned();
+                if let Some(host) = server_host(line) {
+                    d.rhost = host.trim_end_matches('.').to_owned();
                 }
             }
             rules::push_diagnosis(d, line);
@@ -80,6 +133,57 @@ bounce_core::inventory::submit! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_host_by_hand_matches_the_regular_expression() {
+        fn by_regex(t: &str) -> Option<&str> {
+            SERVER
+                .captures(t)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str())
+        }
+        let pieces = [
+            "Server",
+            " ",
+            "\t",
+            "mx.example.org",
+            "-",
+            "[",
+            "]",
+            "192.0.2.1",
+            "::1",
+            "x",
+            " failed with:",
+            " responded with failure:",
+            "failed with",
+            ":",
+            "\u{e9}",
+            "\u{a0}",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut t = String::new();
+            for k in 0..(seed % 9) as usize {
+                t.push_str(pieces[(seed >> (k * 5 + 4)) as usize % pieces.len()]);
+            }
+            assert_eq!(server_host(&t), by_regex(&t), "{t:?}");
+        }
+        for t in [
+            "Server mx.example.org[192.0.2.1] failed with: 550",
+            "mx.example.org[192.0.2.1] responded with failure: 550",
+            "Server[192.0.2.1] failed with:",
+            "Server  Server[1.2.3.4]\tfailed with:",
+            "Servermx[1.2.3.4] failed with:",
+            "Server -mx[1.2.3.4] failed with:",
+            "mx[] failed with:",
+            "mx[1.2.3.4]failed with:",
+        ] {
+            assert_eq!(server_host(t), by_regex(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn reads_recipient_reason_and_host() {

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 use bounce_core::standard::rfc3464;
+use bounce_core::text::Needle;
 use bounce_core::{text, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 /// The first sentence of every report of the PMDF family.
@@ -10,8 +11,10 @@ struct MessagingServer;
 
 impl ProviderMatcher for MessagingServer {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
+        // The searcher built once: every candidate's body is searched.
+        static INTRO_AT: Needle = Needle::new(INTRO);
         let body = mail.body();
-        let start = body.find(INTRO)?;
+        let start = INTRO_AT.find(body)?;
         let signed = mail.subject().starts_with("Delivery Notification: ")
             || mail
                 .header("Content-Type")
@@ -67,10 +70,14 @@ fn same(group: &Draft, d: &Draft) -> bool {
 
 /// Where inline delivery-status fields begin, if they do.
 fn dsn_start(text: &str) -> Option<usize> {
+    // The line's start compared without case, as its lowercased copy was.
+    let starts = |line: &[u8], prefix: &[u8]| {
+        line.len() >= prefix.len() && line[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
     let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let lower = line.get(..22).unwrap_or(line).to_ascii_lowercase();
-        if lower.starts_with("original-envelope-id:") || lower.starts_with("reporting-mta:") {
+    for line in text::split_inclusive_lf(text) {
+        let b = line.as_bytes();
+        if starts(b, b"original-envelope-id:") || starts(b, b"reporting-mta:") {
             return Some(at);
         }
         at += line.len();

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::text::Needle;
 use bounce_core::{rules, text, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -24,6 +25,60 @@ static HOST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bhost\s+([A-Za-z0-9][-A-Za-z0-9.]*)\s+\[[0-9A-Fa-f.:]+\]").expect("valid regex")
 });
 
+/// What [`HOST`] captures in `text` (its group 1), read by hand for ASCII
+/// text, so that the expression is built and run only for text that is not
+/// (its `\b` and `\s` are Unicode's). The first `host` at a word boundary
+/// that the rest follows: white space, the name (its run of name
+/// characters: only white space may follow it), white space, and `[`,
+/// address characters, `]`.
+fn host_name(text: &str) -> Option<&str> {
+    if !text.is_ascii() {
+        return HOST
+            .captures(text)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str());
+    }
+    let b = text.as_bytes();
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let spaces = |from: usize| b[from..].iter().take_while(|&&c| space(c)).count();
+    let mut from = 0;
+    while let Some(off) = HOST_WORD.find(&text[from..]) {
+        let at = from + off;
+        from = at + 1;
+        if at > 0 && (b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'_') {
+            continue;
+        }
+        let mut i = at + 4;
+        let n = spaces(i);
+        if n == 0 || !b.get(i + n).is_some_and(u8::is_ascii_alphanumeric) {
+            continue;
+        }
+        i += n;
+        let name_start = i;
+        i += b[i..]
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
+            .count();
+        let name_end = i;
+        let n = spaces(i);
+        if n == 0 || b.get(i + n) != Some(&b'[') {
+            continue;
+        }
+        i += n + 1;
+        let digits = b[i..]
+            .iter()
+            .take_while(|&&c| c.is_ascii_hexdigit() || c == b'.' || c == b':')
+            .count();
+        if digits > 0 && b.get(i + digits) == Some(&b']') {
+            return Some(&text[name_start..name_end]);
+        }
+    }
+    None
+}
+
+/// `host`, looked for by [`host_name`]; the searcher built once.
+static HOST_WORD: Needle = Needle::new("host");
+
 struct MxLogic;
 
 impl ProviderMatcher for MxLogic {
@@ -31,17 +86,24 @@ impl ProviderMatcher for MxLogic {
         if !written_by_mx_logic(mail) {
             return None;
         }
+        // Searchers built once: every candidate's body is searched.
+        static START_AT: Needle = Needle::new(START);
+        static DELAYED_AT: [Needle; 3] = [
+            Needle::new(DELAYED[0]),
+            Needle::new(DELAYED[1]),
+            Needle::new(DELAYED[2]),
+        ];
         let body = mail.body();
-        let start = body.find(START)?;
+        let start = START_AT.find(body)?;
         let body = &body[start + START.len()..];
         let (text_part, original) = split_copy(body);
         let delayed = mail.subject().to_ascii_lowercase().contains("delayed")
-            || DELAYED.iter().any(|p| text_part.contains(p));
+            || DELAYED_AT.iter().any(|p| p.contains(text_part));
         let mut drafts = recipients(text_part);
         for d in &mut drafts {
             d.action = if delayed { "delayed" } else { "failed" }.to_owned();
-            if let Some(c) = HOST.captures(&d.diagnosis) {
-                d.rhost = c[1].trim_end_matches('.').to_owned();
+            if let Some(host) = host_name(&d.diagnosis) {
+                d.rhost = host.trim_end_matches('.').to_owned();
             }
         }
         if drafts.is_empty() {
@@ -69,7 +131,9 @@ fn written_by_mx_logic(mail: &Mail<'_>) -> bool {
 
 /// The explanation, and the header block of the copy of the original.
 fn split_copy(body: &str) -> (&str, Option<&str>) {
-    let Some(at) = COPY.iter().filter_map(|m| body.find(m)).min() else {
+    // [`COPY`], looked for in one pass: the first offset of any.
+    static COPY_AT: rules::Markers = rules::Markers::new(COPY);
+    let Some((at, _)) = COPY_AT.first(body) else {
         return (body, None);
     };
     let (head, tail) = body.split_at(at);
@@ -140,6 +204,58 @@ bounce_core::inventory::submit! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_name_by_hand_matches_the_regular_expression() {
+        fn by_regex(t: &str) -> Option<&str> {
+            HOST.captures(t).and_then(|c| c.get(1)).map(|m| m.as_str())
+        }
+        let pieces = [
+            "host",
+            " ",
+            "\t",
+            "\n",
+            "mx.example.jp",
+            "-a",
+            ".",
+            "[",
+            "]",
+            "192.0.2.1",
+            "::1",
+            "x",
+            "_",
+            "Host",
+            "\u{e9}",
+            "\u{a0}",
+            "g",
+            ":",
+            "ahost",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut t = String::new();
+            for k in 0..(seed % 10) as usize {
+                t.push_str(pieces[(seed >> (k * 5 + 4)) as usize % pieces.len()]);
+            }
+            assert_eq!(host_name(&t), by_regex(&t), "{t:?}");
+        }
+        for t in [
+            "host mx.example.jp [192.0.2.1]: 550",
+            "SMTP error from remote mail server after RCPT, host  mx-1.example.jp\t[::1] x",
+            "ghost mx.jp [1.2.3.4] host mx2.jp [1.2.3.4]",
+            "host -mx.jp [1.2.3.4]",
+            "host mx.jp []",
+            "host mx.jp [1.2.3.4",
+            "host mx.jp[1.2.3.4]",
+            "_host mx.jp [1.2.3.4]",
+            ".host mx.jp [1.2.3.4]",
+        ] {
+            assert_eq!(host_name(t), by_regex(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn both_recipient_forms() {

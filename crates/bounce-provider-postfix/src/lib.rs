@@ -3,6 +3,7 @@
 pub mod notice;
 pub mod transcript;
 
+use bounce_core::text::Needle;
 use bounce_core::{Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 pub use notice::{decode_notice, paragraphs, Paragraph};
@@ -20,7 +21,11 @@ impl ProviderMatcher for Postfix {
 /// text) or the error transcript smtpd(8) sends the postmaster. `None` when
 /// the message is not one of these.
 pub fn decode(mail: &Mail<'_>) -> Option<Report> {
-    if mail.subject().contains("SMTP server: errors from ") {
+    // Searchers built once: every candidate's subject is searched.
+    static TRANSCRIPT_SUBJECT: Needle = Needle::new("SMTP server: errors from ");
+    static QUEUE_ID: Needle = Needle::new("X-Postfix-Queue-ID:");
+    static SENDER: Needle = Needle::new("X-Postfix-Sender:");
+    if TRANSCRIPT_SUBJECT.contains(mail.subject()) {
         return transcript::decode_transcript(mail.body());
     }
     let body = mail.body();
@@ -36,7 +41,7 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     // A notice in another language or with a rewritten template: the
     // delivery-status part still says Postfix wrote it.
     let dsn = mail.dsn()?;
-    if !dsn.contains("X-Postfix-Queue-ID:") && !dsn.contains("X-Postfix-Sender:") {
+    if !QUEUE_ID.contains(dsn) && !SENDER.contains(dsn) {
         return None;
     }
     decode_notice(mail, body)
@@ -66,9 +71,15 @@ pub fn after_opening(body: &str) -> Option<&str> {
 /// The host an opening line names (`This is the mail system at host
 /// HOST.`): the server that wrote the notice.
 pub fn opening_host(body: &str) -> Option<&str> {
+    // The searcher built once: every notice's opening is searched.
+    static AT_HOST: Needle = Needle::new(" at host ");
     let line = bounce_core::text::lines_lf(body)
-        .find(|l| l.trim_start().starts_with("This is the") && l.contains(" at host "))?;
-    let host = line.split(" at host ").nth(1)?.trim().trim_end_matches('.');
+        .find(|l| l.trim_start().starts_with("This is the") && AT_HOST.contains(l))?;
+    // What `split(" at host ").nth(1)` yields: from the first occurrence
+    // to the next one (or the end).
+    let after = &line[AT_HOST.find(line)? + AT_HOST.as_str().len()..];
+    let piece = AT_HOST.find(after).map_or(after, |end| &after[..end]);
+    let host = piece.trim().trim_end_matches('.');
     (!host.is_empty() && !host.contains(' ')).then_some(host)
 }
 

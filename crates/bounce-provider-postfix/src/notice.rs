@@ -125,11 +125,12 @@ fn starts_paragraph(line: &str) -> bool {
     after.starts_with(':') || after.starts_with(" (expanded")
 }
 
-/// Splits a joined paragraph into (recipient, alias, text).
+/// Splits a joined paragraph into (recipient, alias, text), the text's
+/// white space squeezed.
 fn split_paragraph(joined: &str) -> Option<Paragraph> {
     let t = joined.trim_start().strip_prefix('<')?;
     let close = t.find('>')?;
-    let recipient = t[..close].to_owned();
+    let recipient = &t[..close];
     let mut after = &t[close + 1..];
     let mut alias = String::new();
     if let Some(exp) = after.strip_prefix(" (expanded from ") {
@@ -139,9 +140,9 @@ fn split_paragraph(joined: &str) -> Option<Paragraph> {
     }
     let body = after.strip_prefix(':')?.trim();
     Some(Paragraph {
-        recipient: text::clean_address(&recipient),
+        recipient: text::clean_address(recipient),
         alias,
-        text: body.to_owned(),
+        text: squeeze(body),
     })
 }
 
@@ -149,28 +150,32 @@ fn split_paragraph(joined: &str) -> Option<Paragraph> {
 /// `<address>:` line to the next blank line or the next paragraph.
 pub fn paragraphs(text: &str) -> Vec<Paragraph> {
     let mut out = Vec::new();
-    let mut current: Option<String> = None;
+    // The paragraph being read, its lines trimmed and joined with a space
+    // (one buffer for all of them), when `open`.
+    let mut joined = String::new();
+    let mut open = false;
+    let mut flush = |joined: &str, open: &mut bool| {
+        if std::mem::take(open) {
+            if let Some(p) = split_paragraph(joined) {
+                out.push(p);
+            }
+        }
+    };
     for line in text::lines_lf(text) {
+        let t = line.trim();
         if starts_paragraph(line) {
-            if let Some(p) = current.take().as_deref().and_then(split_paragraph) {
-                out.push(p);
-            }
-            current = Some(line.trim().to_owned());
-        } else if line.trim().is_empty() {
-            if let Some(p) = current.take().as_deref().and_then(split_paragraph) {
-                out.push(p);
-            }
-        } else if let Some(c) = current.as_mut() {
-            c.push(' ');
-            c.push_str(line.trim());
+            flush(&joined, &mut open);
+            joined.clear();
+            joined.push_str(t);
+            open = true;
+        } else if t.is_empty() {
+            flush(&joined, &mut open);
+        } else if open {
+            joined.push(' ');
+            joined.push_str(t);
         }
     }
-    if let Some(p) = current.as_deref().and_then(split_paragraph) {
-        out.push(p);
-    }
-    for p in &mut out {
-        p.text = squeeze(&p.text);
-    }
+    flush(&joined, &mut open);
     out
 }
 
@@ -196,6 +201,47 @@ fn line_starting_with(text: &str, markers: &[&str]) -> Option<usize> {
     text::line_starting_with_ci(text, markers)
 }
 
+/// [`line_starting_with`] for [`ORIGINAL_MARKERS`], which every notice's
+/// whole text is searched for: each marker has a colon, so only the places
+/// where a marker holds a colon of the text are read (colons are much rarer
+/// in a notice than the `c` that `line_starting_with` reads the lines at),
+/// and their lines only when a marker stands there, as `line_starting_with`
+/// does. A line that qualifies holds its marker's colon, and the colons come
+/// in order, so the first line found is the first that qualifies.
+fn original_marker_line(text: &str) -> Option<usize> {
+    // Where each marker's colon is.
+    const COLONS: [usize; ORIGINAL_MARKERS.len()] = {
+        let mut out = [0; ORIGINAL_MARKERS.len()];
+        let mut i = 0;
+        while i < out.len() {
+            let m = ORIGINAL_MARKERS[i].as_bytes();
+            while m[out[i]] != b':' {
+                out[i] += 1;
+            }
+            i += 1;
+        }
+        out
+    };
+    let b = text.as_bytes();
+    for colon in memchr::memchr_iter(b':', b) {
+        let marked = ORIGINAL_MARKERS.iter().zip(COLONS).any(|(m, name)| {
+            colon >= name
+                && b[colon - name..]
+                    .get(..m.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(m.as_bytes()))
+        });
+        if !marked {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &b[..colon]).map_or(0, |n| n + 1);
+        let end = memchr::memchr(b'\n', &b[colon..]).map_or(b.len(), |n| colon + n + 1);
+        if line_starting_with(&text[start..end], ORIGINAL_MARKERS) == Some(0) {
+            return Some(start);
+        }
+    }
+    None
+}
+
 /// The header block of a returned message written inline after a
 /// `Content-Type: message/rfc822` line: what follows the part's own headers.
 fn inline_original(rest: &str) -> Option<String> {
@@ -216,7 +262,7 @@ fn inline_original(rest: &str) -> Option<String> {
 /// fields of `mail` (its MIME part, or fields written inline in `text`).
 /// `None` when no recipient is found.
 pub fn decode_notice(mail: &Mail<'_>, text: &str) -> Option<Report> {
-    let cut = line_starting_with(text, ORIGINAL_MARKERS);
+    let cut = original_marker_line(text);
     let notice = &text[..cut.unwrap_or(text.len())];
     let (human, dsn) = match mail.dsn() {
         Some(d) => (notice, Some(d)),
@@ -360,7 +406,7 @@ fn merge(drafts: &mut [Draft], paras: &[Paragraph]) {
         }
         if (better_status.is_some() || reply.is_some())
             && p.text.len() >= dsn_text.len()
-            && p.text.contains(&dsn_text)
+            && text::contains_once(&p.text, &dsn_text)
         {
             d.diagnosis.clone_from(&p.text);
         }
@@ -420,6 +466,27 @@ mod tests {
             Some(Command::Data)
         );
         assert_eq!(p("Host or domain name not found.").command(), None);
+    }
+
+    #[test]
+    fn original_markers_are_found_where_line_starting_with_finds_them() {
+        for text in [
+            "",
+            "a\nb",
+            "x: y\nContent-Type: message/rfc822\n",
+            "  content-type: text/rfc822-headers\nContent-Type: message/rfc822",
+            "Content-Type: text/plain\n\u{a0}CONTENT-DESCRIPTION: Undelivered Message\n",
+            "text content-type: message/rfc822\n\tcontent-type: message/rfc822x",
+            "Content-Type:message/rfc822\ncontent-type: message/rfc822",
+            "\u{e9}content-type: message/rfc822\n",
+            "content-description: undelivered message",
+        ] {
+            assert_eq!(
+                original_marker_line(text),
+                line_starting_with(text, ORIGINAL_MARKERS),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -258,9 +258,12 @@ fn split_original(text: &str) -> (&str, Option<&str>) {
 
 /// `Hi. This is the qmail-send program at mx.example.jp.` → `mx.example.jp`.
 fn local_host(notice: &str) -> &str {
-    for marker in [" program at ", "This is the mail delivery agent at "] {
-        if let Some(p) = notice.find(marker) {
-            let rest = &notice[p + marker.len()..];
+    // Searchers built once: every notice is searched.
+    static PROGRAM_AT: Needle = Needle::new(" program at ");
+    static AGENT_AT: Needle = Needle::new("This is the mail delivery agent at ");
+    for marker in [&PROGRAM_AT, &AGENT_AT] {
+        if let Some(p) = marker.find(notice) {
+            let rest = &notice[p + marker.as_str().len()..];
             let host = rest.split([' ', '\n']).next().unwrap_or("");
             return host.trim_end_matches(['.', ',', ':']);
         }

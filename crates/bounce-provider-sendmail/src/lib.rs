@@ -3,7 +3,7 @@
 pub mod notice;
 
 use bounce_core::standard::rfc3464;
-use bounce_core::text::{self, field, Field, Needle};
+use bounce_core::text::{self, Needle};
 use bounce_core::{
     Command, Draft, Kind, Mail, Provider, ProviderMatcher, ReplyCode, Report, Status,
 };
@@ -197,24 +197,23 @@ fn from_dsn(dsn: &str) -> Vec<Draft> {
     let mut lhost = String::new();
     let mut arrival = String::new();
     let mut out = Vec::new();
-    for g in text::field_groups(dsn) {
-        let Some(rcpt) = field(&g, "Final-Recipient").or_else(|| field(&g, "Original-Recipient"))
-        else {
-            if let Some(r) = field(&g, "Reporting-MTA") {
+    for g in rfc3464::groups(dsn) {
+        let Some(rcpt) = g.final_recipient().or_else(|| g.original_recipient()) else {
+            if let Some(r) = g.reporting_mta() {
                 lhost = rfc3464::value_after_type(r).to_owned();
             }
-            if let Some(a) = field(&g, "Arrival-Date") {
+            if let Some(a) = g.arrival_date() {
                 arrival = a.to_owned();
             }
             continue;
         };
         let mut d = Draft::new(text::clean_address(rcpt));
-        for alias in [
-            field(&g, "X-Actual-Recipient"),
-            field(&g, "Original-Recipient"),
-        ]
-        .into_iter()
-        .flatten()
+        // A field written as the recipient's is (once cleaned) the
+        // recipient itself: passed over without cleaning it.
+        for alias in [g.actual_recipient(), g.original_recipient()]
+            .into_iter()
+            .flatten()
+            .filter(|&a| a != rcpt)
         {
             let a = text::clean_address(alias);
             if !a.is_empty() && !a.eq_ignore_ascii_case(&d.recipient) {
@@ -234,18 +233,18 @@ fn from_dsn(dsn: &str) -> Vec<Draft> {
     out
 }
 
-fn read_group(d: &mut Draft, g: &[Field<'_>]) {
-    if let Some(a) = field(g, "Action") {
+fn read_group(d: &mut Draft, g: &rfc3464::Group<'_>) {
+    if let Some(a) = g.action() {
         d.action = rfc3464::action_word(a);
     }
-    d.status = field(g, "Status").and_then(Status::find);
-    if let Some(r) = field(g, "Remote-MTA") {
+    d.status = g.status().and_then(Status::find);
+    if let Some(r) = g.remote_mta() {
         d.rhost = rfc3464::value_after_type(r).to_owned();
     }
-    if let Some(r) = field(g, "Reporting-MTA") {
+    if let Some(r) = g.reporting_mta() {
         d.lhost = rfc3464::value_after_type(r).to_owned();
     }
-    if let Some(dc) = field(g, "Diagnostic-Code") {
+    if let Some(dc) = g.diagnostic_code() {
         match dc.split_once(';') {
             Some((ty, rest)) if !ty.trim().is_empty() && !ty.trim().contains(' ') => {
                 d.diagnostictype = ty.trim().to_ascii_uppercase();
@@ -254,7 +253,7 @@ fn read_group(d: &mut Draft, g: &[Field<'_>]) {
             _ => d.diagnosis = dc.trim().to_owned(),
         }
     }
-    if let Some(date) = field(g, "Last-Attempt-Date") {
+    if let Some(date) = g.last_attempt_date() {
         d.date = date.to_owned();
     }
 }

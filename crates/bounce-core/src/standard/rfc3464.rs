@@ -5,7 +5,8 @@
 use crate::fact::{Draft, Report};
 use crate::mail::Mail;
 use crate::smtp::{ReplyCode, Status};
-use crate::text::{self, field, Field};
+use crate::text::{self, Needle};
+use std::borrow::Cow;
 
 /// Decodes the delivery-status part, if the message has one.
 pub fn decode(mail: &Mail<'_>) -> Option<Report> {
@@ -44,9 +45,12 @@ pub fn explanation(body: &str, recipient: &str) -> String {
         end -= 1;
     }
     let body = &body[..end];
-    let body = match body
-        .find("Reporting-MTA:")
-        .or_else(|| body.find("Final-Recipient:"))
+    // Searchers built once: every report's text is searched.
+    static REPORTING_MTA: Needle = Needle::new("Reporting-MTA:");
+    static FINAL_RECIPIENT: Needle = Needle::new("Final-Recipient:");
+    let body = match REPORTING_MTA
+        .find(body)
+        .or_else(|| FINAL_RECIPIENT.find(body))
     {
         Some(end) => &body[..end],
         None => body,
@@ -78,28 +82,104 @@ pub fn explanation(body: &str, recipient: &str) -> String {
     out.join(" ")
 }
 
+/// The names of the delivery-status fields the decoders read, in the order
+/// of a [`Group`]'s values.
+const GROUP_FIELDS: [&str; 10] = [
+    "Final-Recipient",
+    "X-Actual-Recipient",
+    "Original-Recipient",
+    "Reporting-MTA",
+    "Arrival-Date",
+    "Action",
+    "Status",
+    "Remote-MTA",
+    "Diagnostic-Code",
+    "Last-Attempt-Date",
+];
+
+/// The fields of one group (paragraph) of a delivery-status text that the
+/// decoders read: each the value of the first field of its name, as
+/// [`text::field`] finds it in a group of [`text::field_groups`].
+pub struct Group<'t> {
+    values: [Option<Cow<'t, str>>; GROUP_FIELDS.len()],
+}
+
+impl Group<'_> {
+    fn get(&self, i: usize) -> Option<&str> {
+        self.values[i].as_deref()
+    }
+    /// `Final-Recipient`.
+    pub fn final_recipient(&self) -> Option<&str> {
+        self.get(0)
+    }
+    /// `X-Actual-Recipient`.
+    pub fn actual_recipient(&self) -> Option<&str> {
+        self.get(1)
+    }
+    /// `Original-Recipient`.
+    pub fn original_recipient(&self) -> Option<&str> {
+        self.get(2)
+    }
+    /// `Reporting-MTA`.
+    pub fn reporting_mta(&self) -> Option<&str> {
+        self.get(3)
+    }
+    /// `Arrival-Date`.
+    pub fn arrival_date(&self) -> Option<&str> {
+        self.get(4)
+    }
+    /// `Action`.
+    pub fn action(&self) -> Option<&str> {
+        self.get(5)
+    }
+    /// `Status`.
+    pub fn status(&self) -> Option<&str> {
+        self.get(6)
+    }
+    /// `Remote-MTA`.
+    pub fn remote_mta(&self) -> Option<&str> {
+        self.get(7)
+    }
+    /// `Diagnostic-Code`.
+    pub fn diagnostic_code(&self) -> Option<&str> {
+        self.get(8)
+    }
+    /// `Last-Attempt-Date`.
+    pub fn last_attempt_date(&self) -> Option<&str> {
+        self.get(9)
+    }
+}
+
+/// The groups of a delivery-status text with the fields the decoders read,
+/// in order: what `text::field_groups` and `text::field` give, read in one
+/// pass without building every field of every group.
+pub fn groups(dsn: &str) -> impl Iterator<Item = Group<'_>> {
+    text::field_group_values(dsn, &GROUP_FIELDS).map(|values| Group { values })
+}
+
 /// The recipients of a delivery-status text: one draft per group that has a
 /// Final-Recipient (or Original-Recipient), with the per-message fields
 /// (Reporting-MTA, Arrival-Date) applied to each.
 pub fn recipients(dsn: &str) -> Vec<Draft> {
-    let groups = text::field_groups(dsn);
     let mut lhost = String::new();
     let mut date = String::new();
     let mut out = Vec::new();
-    for g in &groups {
-        let final_rcpt = field(g, "Final-Recipient").or_else(|| field(g, "X-Actual-Recipient"));
-        let original = field(g, "Original-Recipient");
+    for g in groups(dsn) {
+        let final_rcpt = g.final_recipient().or_else(|| g.actual_recipient());
+        let original = g.original_recipient();
         let Some(rcpt) = final_rcpt.or(original) else {
-            if let Some(r) = field(g, "Reporting-MTA") {
+            if let Some(r) = g.reporting_mta() {
                 lhost = value_after_type(r).to_owned();
             }
-            if let Some(d) = field(g, "Arrival-Date") {
+            if let Some(d) = g.arrival_date() {
                 date = d.to_owned();
             }
             continue;
         };
-        let mut d = draft_from_group(g, rcpt);
-        if let (Some(orig), Some(_)) = (original, final_rcpt) {
+        let mut d = draft_from_group(&g, rcpt);
+        // An Original-Recipient written as the Final-Recipient is (once
+        // cleaned) the recipient itself: no alias, and no need to clean it.
+        if let (Some(orig), Some(_)) = (original.filter(|&o| o != rcpt), final_rcpt) {
             let o = text::clean_address(orig);
             if !o.eq_ignore_ascii_case(&d.recipient) && o.contains('@') {
                 d.alias = o;
@@ -116,24 +196,24 @@ pub fn recipients(dsn: &str) -> Vec<Draft> {
     out
 }
 
-fn draft_from_group(g: &[Field<'_>], rcpt: &str) -> Draft {
+fn draft_from_group(g: &Group<'_>, rcpt: &str) -> Draft {
     let mut d = Draft::new(text::clean_address(rcpt));
-    if let Some(a) = field(g, "Action") {
+    if let Some(a) = g.action() {
         d.action = action_word(a);
     }
-    if let Some(s) = field(g, "Status") {
+    if let Some(s) = g.status() {
         d.status = Status::find(s);
         // `Status: 4.0.0 (cat.example: host name lookup failure)`: a comment
         // that says more than the class is the only diagnostic some MTAs give.
         d.diagnosis = status_comment(s).to_owned();
     }
-    if let Some(r) = field(g, "Remote-MTA") {
+    if let Some(r) = g.remote_mta() {
         d.rhost = value_after_type(r).to_owned();
     }
-    if let Some(r) = field(g, "Reporting-MTA") {
+    if let Some(r) = g.reporting_mta() {
         d.lhost = value_after_type(r).to_owned();
     }
-    if let Some(dc) = field(g, "Diagnostic-Code").filter(|dc| !dc.trim().is_empty()) {
+    if let Some(dc) = g.diagnostic_code().filter(|dc| !dc.trim().is_empty()) {
         let (ty, rest) = match dc.split_once(';') {
             Some((ty, rest)) if !ty.trim().is_empty() && !ty.contains(' ') => {
                 (ty.trim(), rest.trim())
@@ -146,7 +226,7 @@ fn draft_from_group(g: &[Field<'_>], rcpt: &str) -> Draft {
             d.replycode = ReplyCode::find(rest);
         }
     }
-    if let Some(date) = field(g, "Last-Attempt-Date").or_else(|| field(g, "Arrival-Date")) {
+    if let Some(date) = g.last_attempt_date().or_else(|| g.arrival_date()) {
         d.date = date.to_owned();
     }
     d
@@ -188,21 +268,23 @@ fn status_comment(value: &str) -> &str {
 /// The action an `Action` field names: its first word, lowercase
 /// (`Failed (permanent)` → `failed`).
 pub fn action_word(value: &str) -> String {
-    value
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase()
+    // The first word as `split_whitespace` finds it, without its iterator.
+    let t = value.trim_start();
+    let end = t.find(char::is_whitespace).unwrap_or(t.len());
+    t[..end].to_ascii_lowercase()
 }
 
 /// The host of a `Reporting-MTA` or `Remote-MTA` field: `dns;
 /// mx.example.jp` → `mx.example.jp`; also drops a bracketed address.
 pub fn value_after_type(v: &str) -> &str {
     let v = v.split_once(';').map_or(v, |(_, rest)| rest).trim();
-    v.split([' ', '['])
-        .next()
-        .unwrap_or("")
-        .trim_end_matches('.')
+    // Up to the first space or `[`, as `split([' ', '['])` cuts it: both
+    // are ASCII, so a byte search finds the same place.
+    let end = v
+        .bytes()
+        .position(|b| b == b' ' || b == b'[')
+        .unwrap_or(v.len());
+    v[..end].trim_end_matches('.')
 }
 
 /// Some MTAs write the delivery-status fields into the text instead of a
@@ -242,6 +324,71 @@ Final-Recipient: rfc822; two@example.jp\nAction: delayed\nStatus: 4.2.2\n";
         assert_eq!(r[1].action, "delayed");
         assert_eq!(r[1].lhost, "mx.example.jp");
         assert_eq!(r[1].diagnosis, "");
+    }
+
+    #[test]
+    fn groups_read_what_field_groups_and_field_read() {
+        let texts = [
+            "",
+            "\n\n \t\r\n",
+            "Reporting-MTA: dns; a\nArrival-Date: x\n\nFinal-Recipient: rfc822; a@b.jp\n\
+Action: failed\nStatus: 5.1.1\n  (folded)\nDiagnostic-Code: smtp; 550\n\tmore\n\tand more\n",
+            "final-recipient: a@b.jp\nFINAL-RECIPIENT: c@d.jp\n continued\nStatus: 4.0.0\n",
+            "Final-Recipient: a@b.jp\nnot a field line\n continues the recipient\n",
+            "Status: 5.0.0\nX-Other: x\n folded other\nAction: failed\r\n\r\nAction: delayed\r\n",
+            " leading continuation\nFinal-Recipient: a@b.jp\n\u{a0}\nStatus: 5.1.1\n\nAction: x\n",
+            "Final Recipient: a@b.jp\n: empty name\nRemote-MTA:dns;mx\nLast-Attempt-Date:\n",
+            "Diagnostic-Code: smtp; 550\n\u{3000}\nStatus: 5.1.1\n \n\nX: y\n",
+            "\u{e9}t\u{e9}: x\nFinal-Recipient: rfc822;\u{e9}@b.jp\n \u{e9}\n\n\n\n",
+            "Original-Recipient: a@b\n\t\nX-Actual-Recipient: c@d\n \t \nAction: relayed",
+            "\x0bStatus: 5.1.1\n:Action: x\nAction\x0c: y\n\x0c\nStatus: 4.0.0\n\r\nX: y",
+            "Status\u{e9}: 5\nAction:failed\nStatus:5.1.1 \r\n\r\n\rStatus: 4\n\x0c\n",
+        ];
+        for text in texts {
+            let old = crate::text::field_groups(text);
+            let new: Vec<Group<'_>> = groups(text).collect();
+            assert_eq!(old.len(), new.len(), "{text:?}");
+            for (o, n) in old.iter().zip(&new) {
+                for (i, name) in GROUP_FIELDS.iter().enumerate() {
+                    assert_eq!(crate::text::field(o, name), n.get(i), "{text:?} {name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn words_and_hosts_as_split_finds_them() {
+        for v in [
+            "",
+            " ",
+            "Failed",
+            " failed (permanent)",
+            "\u{a0}Delayed\u{3000}x",
+            "\t\n",
+            "dns; mx.example.jp.",
+            "dns;mx [192.0.2.1]",
+            "mx[192.0.2.1]",
+            "dns; ",
+            ";",
+            "a;b;c d",
+            "dns; \u{e9}x.jp. y",
+            "dns;\u{a0}mx.jp",
+        ] {
+            assert_eq!(
+                action_word(v),
+                v.split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase()
+            );
+            let old = v.split_once(';').map_or(v, |(_, rest)| rest).trim();
+            let old = old
+                .split([' ', '['])
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('.');
+            assert_eq!(value_after_type(v), old);
+        }
     }
 
     #[test]

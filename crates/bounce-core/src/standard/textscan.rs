@@ -6,6 +6,7 @@
 
 use crate::fact::{Draft, Report};
 use crate::mail::Mail;
+use crate::rules::Markers;
 use crate::smtp::{Command, ReplyCode, Status};
 use crate::text;
 
@@ -91,22 +92,53 @@ pub fn looks_like_bounce(mail: &Mail<'_>) -> bool {
 
 /// The text before the returned original, if a usual marker separates them.
 pub fn cut_original(body: &str) -> &str {
-    static MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-        std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::new([
-                "--- Below this line is a copy of the message",
-                "------ This is a copy of the message",
-                "----- Original message -----",
-                "----- Original Message -----",
-                "Original message follows",
-                "------ Returned message ------",
-                "--- The header of the original message is following",
-                "Content-Type: message/rfc822",
-            ])
-            .expect("fixed patterns")
-        });
-    match MARKERS.find(body) {
-        Some(m) => &body[..m.start()],
+    // No marker holds another, so the first to start is the first to end:
+    // the one an automaton of the standard kind reports. An NFA of the
+    // leftmost kind is a tenth of the cost of that automaton to build.
+    static MARKERS: Markers = Markers::new(&[
+        "--- Below this line is a copy of the message",
+        "------ This is a copy of the message",
+        "----- Original message -----",
+        "----- Original Message -----",
+        "Original message follows",
+        "------ Returned message ------",
+        "--- The header of the original message is following",
+        "Content-Type: message/rfc822",
+    ]);
+    match MARKERS.first(body) {
+        Some((at, _)) => &body[..at],
         None => body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_original_is_cut_where_the_standard_automaton_cut_it() {
+        let patterns = [
+            "--- Below this line is a copy of the message",
+            "------ This is a copy of the message",
+            "----- Original message -----",
+            "----- Original Message -----",
+            "Original message follows",
+            "------ Returned message ------",
+            "--- The header of the original message is following",
+            "Content-Type: message/rfc822",
+        ];
+        let standard = aho_corasick::AhoCorasick::new(patterns).unwrap();
+        for body in [
+            "",
+            "no marker",
+            "text\n----- Original message follows\nrest",
+            "a\n------ This is a copy of the message, including headers\nb",
+            "x Content-Type: message/rfc822 --- Below this line is a copy of the message",
+            "----- Original Message ----- Original message follows",
+            "------ Returned message ------ Content-Type: message/rfc822",
+        ] {
+            let expected = standard.find(body).map_or(body, |m| &body[..m.start()]);
+            assert_eq!(cut_original(body), expected, "{body:?}");
+        }
     }
 }
