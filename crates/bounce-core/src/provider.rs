@@ -308,7 +308,13 @@ impl Registry {
         let mut c = Candidates::default();
         // Patterns already seen, as a bit set (cheap to clear per message).
         let mut seen = Seen::new(self.owners.len());
-        for hay in haystacks {
+        for (k, hay) in haystacks.iter().enumerate() {
+            // A haystack that lies inside one already searched (the subject
+            // and the From text are most often slices of the raw header
+            // block) holds no occurrence that search did not find.
+            if hay.is_empty() || haystacks[..k].iter().any(|earlier| lies_in(hay, earlier)) {
+                continue;
+            }
             crate::text::with_ascii_lowercase(hay, |lowered| {
                 self.prefilter.find_new(lowered, seen.as_mut(), |pid| {
                     for &o in &self.owners[pid] {
@@ -319,6 +325,13 @@ impl Registry {
         }
         c
     }
+}
+
+/// Whether the bytes of `inner` are some of the bytes of `outer` (the same
+/// memory, not equal contents).
+fn lies_in(inner: &[u8], outer: &[u8]) -> bool {
+    let (inner, outer) = (inner.as_ptr_range(), outer.as_ptr_range());
+    outer.start <= inner.start && inner.end <= outer.end
 }
 
 /// A bit set over the prefilter's patterns, on the stack when they are few.
@@ -349,31 +362,32 @@ impl Seen {
 /// overlapping Aho-Corasick search would, reading only every
 /// [`Prefilter::STRIDE`]th position for most patterns.
 ///
-/// A pattern of `STRIDE + 3` bytes or more that occurs at `s` covers the
-/// positions `s .. s + STRIDE` with at least four of its bytes, and one of
-/// those positions is a multiple of `STRIDE`: so each such pattern is indexed
-/// under its bytes at each of its first `STRIDE` offsets, and the text is
-/// probed only at multiples of `STRIDE`. Patterns long enough are indexed by
-/// eight bytes, the others by four (eight are far more selective: "mail" is
-/// everywhere in bounces, "mail del" is not). A probe loads the bytes, hashes
-/// them and tests one bit of a set (8 KiB, in the L1 cache); only on a hit
-/// are the bucket's entries compared, then the pattern in full. The few
-/// patterns too short to be indexed (domain names such as `qq.com`) are
-/// found by Teddy, aho-corasick's SIMD searcher.
+/// Patterns long enough are indexed by eight of their bytes, the others by
+/// four (eight are far more selective: "mail" is everywhere in bounces,
+/// "mail del" is not). A pattern indexed by `w` bytes that occurs at `s`
+/// holds `w` bytes from each of the positions `s + j .. s + j + STRIDE`, for
+/// any `j` up to its length less `STRIDE + w - 1`, and one of those positions
+/// is a multiple of `STRIDE`: so each pattern is indexed under its bytes at
+/// `STRIDE` consecutive offsets (those whose bytes the patterns share least),
+/// and the text is probed only at multiples of `STRIDE`. A probe loads eight
+/// bytes, hashes the first four and tests one bit of a set (8 KiB, in the L1
+/// cache); only on a hit are the bucket's entries compared, then the
+/// pattern's first eight bytes, then the pattern in full. The few patterns
+/// too short to be indexed (domain names such as `qq.com`) are found by
+/// Teddy, aho-corasick's SIMD searcher.
 struct Prefilter {
     patterns: Vec<Box<[u8]>>,
-    /// Patterns of `STRIDE + 3` to `STRIDE + 6` bytes, by four bytes.
-    by4: GramTable,
-    /// Patterns of `STRIDE + 7` bytes or more, by eight bytes.
-    by8: GramTable,
+    /// Patterns of `STRIDE + 3` bytes or more: by four bytes those of up to
+    /// `STRIDE + 6` bytes, by eight the longer ones.
+    grams: GramTable,
     /// The patterns shorter than `STRIDE + 3` bytes, their indices, and a
     /// searcher that finds where one of them may start.
     short: Vec<u32>,
     short_search: Option<ShortSearch>,
 }
 
-/// Patterns indexed under the bytes at each of their first
-/// [`Prefilter::STRIDE`] offsets, by a hash of those bytes.
+/// Patterns indexed under their bytes at [`Prefilter::STRIDE`] consecutive
+/// offsets, by a hash of the first four of those bytes.
 struct GramTable {
     /// Bit `h` set when some indexed bytes hash to `h`.
     bits: Box<[u64; 1024]>,
@@ -389,6 +403,8 @@ struct GramTable {
 struct Entry {
     /// The bytes (four or eight, little-endian).
     gram: u64,
+    /// Which bytes of a probed word `gram` is compared with.
+    mask: u64,
     offset: u32,
     pid: u32,
     /// The pattern's first eight bytes, compared before the whole of it.
@@ -407,7 +423,7 @@ impl GramTable {
         let mut bits = Box::new([0u64; 1024]);
         let mut by_hash: Vec<Vec<Entry>> = vec![Vec::new(); bits.len()];
         for e in entries {
-            let h = Self::hash(e.gram);
+            let h = Self::hash(e.gram & 0xFFFF_FFFF);
             bits[h / 64] |= 1 << (h % 64);
             by_hash[h / 64].push(e);
         }
@@ -425,43 +441,17 @@ impl GramTable {
         }
     }
 
-    /// Whether some entry may be filed under `gram`: one bit test.
+    /// The entries that may be filed under the first four bytes of `word`:
+    /// none when its bit is not set (one bit test, what most probes cost),
+    /// else those whose hash shares the bit's word.
     #[inline(always)]
-    fn may_hold(&self, gram: u64) -> Option<usize> {
-        let h = Self::hash(gram);
-        (self.bits[h >> 6] & (1 << (h & 63)) != 0).then_some(h)
-    }
-
-    /// The entries filed under hash `h` whose gram is `gram` (the `key`),
-    /// checked at `i`.
-    #[inline(never)]
-    fn check(
-        &self,
-        patterns: &[Box<[u8]>],
-        (hay, i): (&[u8], usize),
-        (gram, h): (u64, usize),
-        seen: &mut [u64],
-        found: &mut impl FnMut(usize),
-    ) {
-        let w = h / 64;
-        let bucket = &self.entries[self.start[w] as usize..self.start[w + 1] as usize];
-        for e in bucket {
-            if e.gram != gram {
-                continue;
-            }
-            let Some(s) = i.checked_sub(e.offset as usize) else {
-                continue;
-            };
-            let Some(head) = hay.get(s..s + 8) else {
-                continue;
-            };
-            if load(head) == e.head
-                && is_new(e.pid, seen)
-                && hay[s..].starts_with(&patterns[e.pid as usize])
-            {
-                mark(e.pid, seen, found);
-            }
+    fn bucket(&self, word: u64) -> &[Entry] {
+        let h = Self::hash(word & 0xFFFF_FFFF);
+        if self.bits[h >> 6] & (1 << (h & 63)) == 0 {
+            return &[];
         }
+        let w = h >> 6;
+        &self.entries[self.start[w] as usize..self.start[w + 1] as usize]
     }
 }
 
@@ -486,24 +476,60 @@ impl Prefilter {
             .into_iter()
             .map(|p| p.bytes().map(|b| b.to_ascii_lowercase()).collect())
             .collect();
-        let (mut by4, mut by8, mut short) = (Vec::new(), Vec::new(), Vec::new());
+        // How often each gram occurs in the patterns, counted by its hash (a
+        // collision only blurs the count). A gram that many fingerprints
+        // share ("mail", "mailer-d") is a common word of bounce text, where
+        // a probe would hit over and over and compare in vain; so each
+        // pattern is indexed at the `STRIDE` consecutive offsets whose grams
+        // are the least shared.
+        let gram = |bytes: &[u8]| {
+            let mut word = [0u8; 8];
+            word[..bytes.len()].copy_from_slice(bytes);
+            u64::from_le_bytes(word)
+        };
+        let mut shared = vec![0u8; 1 << HASH_BITS];
+        for p in &patterns {
+            for g in p.windows(4).chain(p.windows(8)) {
+                let n = &mut shared[GramTable::hash(gram(g))];
+                *n = n.saturating_add(1);
+            }
+        }
+        let (mut entries, mut short) = (Vec::new(), Vec::new());
         for (i, p) in patterns.iter().enumerate() {
             let pid = i as u32;
             if p.len() < Self::STRIDE + 3 {
                 short.push(pid);
                 continue;
             }
+            let width = if p.len() >= Self::STRIDE + 7 { 8 } else { 4 };
+            // Any `STRIDE` consecutive offsets serve, as long as the last
+            // gram ends `STRIDE - 1` bytes or more before the pattern does:
+            // a probe at a multiple of `STRIDE` then reads one of them whole.
+            let last_start = p.len() - (Self::STRIDE + width - 1);
+            // A probe first tests the gram's first four bytes, so they count
+            // too.
+            let counts: Vec<u32> = p
+                .windows(width)
+                .map(|g| {
+                    let count = |g: &[u8]| u32::from(shared[GramTable::hash(gram(g))]);
+                    count(&g[..4]) + if width == 8 { count(g) } else { 0 }
+                })
+                .collect();
+            let start = (0..=last_start)
+                .min_by_key(|&start| {
+                    (
+                        counts[start..start + Self::STRIDE].iter().sum::<u32>(),
+                        start,
+                    )
+                })
+                .unwrap_or(0);
             let head = load(p);
-            for offset in 0..Self::STRIDE {
-                let (table, width) = if p.len() >= Self::STRIDE + 7 {
-                    (&mut by8, 8)
-                } else {
-                    (&mut by4, 4)
-                };
+            for offset in start..start + Self::STRIDE {
                 let mut bytes = [0u8; 8];
                 bytes[..width].copy_from_slice(&p[offset..offset + width]);
-                table.push(Entry {
+                entries.push(Entry {
                     gram: u64::from_le_bytes(bytes),
+                    mask: u64::MAX >> (64 - 8 * width),
                     offset: offset as u32,
                     pid,
                     head,
@@ -521,11 +547,44 @@ impl Prefilter {
             }
         });
         Prefilter {
-            by4: GramTable::new(by4),
-            by8: GramTable::new(by8),
+            grams: GramTable::new(entries),
             patterns,
             short,
             short_search,
+        }
+    }
+
+    /// Looks for the pattern of each entry of [`GramTable::bucket`] whose
+    /// gram the probed `word` (the eight bytes at `i`, zero past the end)
+    /// holds, that is not yet found, and whose first eight bytes are where
+    /// the entry puts them. Only the comparison in full is out of line: most
+    /// entries are refused before it.
+    #[inline(always)]
+    fn probe(&self, hay: &[u8], i: usize, word: u64, sink: &mut Sink<'_, impl FnMut(usize)>) {
+        for e in self.grams.bucket(word) {
+            if word & e.mask != e.gram || !is_new(e.pid, sink.seen) {
+                continue;
+            }
+            let Some(start) = i.checked_sub(e.offset as usize) else {
+                continue;
+            };
+            if hay
+                .get(start..start + 8)
+                .is_some_and(|head| load(head) == e.head)
+            {
+                self.compare(e, hay, start, sink);
+            }
+        }
+    }
+
+    /// Reports the pattern of entry `e` when it occurs at `start`. Cold: it
+    /// runs for few probes, and the probing loop keeps its registers when
+    /// the call is out of its way.
+    #[cold]
+    #[inline(never)]
+    fn compare(&self, e: &Entry, hay: &[u8], start: usize, sink: &mut Sink<'_, impl FnMut(usize)>) {
+        if hay[start..].starts_with(&self.patterns[e.pid as usize]) {
+            mark(e.pid, sink.seen, &mut sink.found);
         }
     }
 
@@ -555,34 +614,43 @@ impl Prefilter {
             }
             at = m.start() + 1;
         }
-        // An eight-byte pattern probe needs eight bytes: a pattern of
-        // `STRIDE + 7` bytes or more that a probe at `i` falls in ends at
-        // `i + 8` or later.
+        let mut sink = Sink { seen, found };
+        // A probe for an eight-byte gram needs eight bytes: a pattern indexed
+        // by eight bytes that a probe at `i` falls in ends at `i + 8` or
+        // later.
         let mut i = 0;
-        while i + 8 <= hay.len() {
-            let word = load(&hay[i..]);
-            if let Some(h) = self.by8.may_hold(word) {
-                self.by8
-                    .check(&self.patterns, (hay, i), (word, h), seen, &mut found);
+        // Four probes a turn: the loop's own counting and bound cost less.
+        while let Some(bytes) = hay.get(i..i + 3 * Self::STRIDE + 8) {
+            for k in 0..4 {
+                let at = k * Self::STRIDE;
+                self.probe(hay, i + at, load(&bytes[at..]), &mut sink);
             }
-            let four = word & 0xFFFF_FFFF;
-            if let Some(h) = self.by4.may_hold(four) {
-                self.by4
-                    .check(&self.patterns, (hay, i), (four, h), seen, &mut found);
-            }
+            i += 4 * Self::STRIDE;
+        }
+        while let Some(bytes) = hay.get(i..i + 8) {
+            let word = load(bytes);
+            self.probe(hay, i, word, &mut sink);
             i += Self::STRIDE;
         }
+        // The last probes read four bytes, zero above: only a pattern indexed
+        // by four bytes fits there (a zero byte may make an eight-byte gram
+        // look equal, which the comparisons that follow then refuse).
         while i + 4 <= hay.len() {
             let mut bytes = [0u8; 8];
             bytes[..4].copy_from_slice(&hay[i..i + 4]);
             let four = u64::from_le_bytes(bytes);
-            if let Some(h) = self.by4.may_hold(four) {
-                self.by4
-                    .check(&self.patterns, (hay, i), (four, h), seen, &mut found);
-            }
+            self.probe(hay, i, four, &mut sink);
             i += Self::STRIDE;
         }
     }
+}
+
+/// Where the probes report: the bit set of patterns already found and what
+/// to call for a new one, in one place so that the out-of-line comparison
+/// takes one argument for both.
+struct Sink<'s, F> {
+    seen: &'s mut [u64],
+    found: F,
 }
 
 /// Whether pattern `pid` is not in the bit set `seen`.
