@@ -245,7 +245,9 @@ impl<'r> Decoder<'r> {
             text::clean_address(mail.to_address())
         };
         let mut senderdomain = domain_of(&addresser);
-        let bounce_date = mail.date().or_else(|| original.date.clone());
+        // The bounce's own date, read only when a recipient has no date of
+        // its own that parses (most DSNs give one per recipient).
+        let mut bounce_date: Option<Option<(i64, String)>> = None;
         let count = report.recipients.len();
         let mut facts = Vec::with_capacity(count);
         for (k, mut draft) in report.recipients.into_iter().enumerate() {
@@ -260,8 +262,18 @@ impl<'r> Decoder<'r> {
                 continue;
             }
             let destination = domain_of(clean);
-            let (ts, tz) = parse_date(&draft.date)
-                .or_else(|| bounce_date.clone())
+            let own = if draft.date.trim().is_empty() {
+                // What `parse_date` makes of no date, without asking it.
+                None
+            } else {
+                parse_date(&draft.date)
+            };
+            let (ts, tz) = own
+                .or_else(|| {
+                    bounce_date
+                        .get_or_insert_with(|| mail.date().or_else(|| original.date.clone()))
+                        .clone()
+                })
                 .unwrap_or((0, String::new()));
             let token = token(&addresser, clean, ts);
             let (reason, evidence) = self.decide(&mut draft, decoder, candidates, &destination);
@@ -538,4 +550,17 @@ pub fn squeeze(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     text::push_words(&mut out, text);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::mail::parse_date;
+
+    #[test]
+    fn a_blank_date_parses_to_nothing() {
+        // `finish` skips `parse_date` for a blank date on this ground.
+        for blank in ["", " ", "\t \n", "\u{3000}"] {
+            assert_eq!(parse_date(blank), None, "{blank:?}");
+        }
+    }
 }

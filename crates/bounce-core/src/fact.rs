@@ -173,7 +173,8 @@ pub fn token(addresser: &str, recipient: &str, timestamp: i64) -> String {
         sign,
         &digits[..n],
     ];
-    let mut h = sha1_smol::Sha1::new();
+    use sha1::Digest;
+    let mut h = sha1::Sha1::new();
     let mut buf = [0u8; 256];
     let total: usize = parts.iter().map(|p| p.len()).sum::<usize>() + 1;
     if total <= buf.len() {
@@ -191,13 +192,17 @@ pub fn token(addresser: &str, recipient: &str, timestamp: i64) -> String {
         }
         h.update(b"\x03");
     }
+    // The hex digits gathered on the stack and copied once.
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(40);
-    for b in h.digest().bytes() {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 15)] as char);
+    let mut hex = [0u8; 40];
+    for (pair, b) in hex.chunks_exact_mut(2).zip(h.finalize()) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 15)];
     }
-    out
+    // Hex digits are ASCII: the conversion cannot fail.
+    std::str::from_utf8(&hex)
+        .map(str::to_owned)
+        .unwrap_or_default()
 }
 
 /// The domain part of an address, lowercased.

@@ -11,6 +11,7 @@ pub mod classify;
 pub mod dispatch;
 pub mod fact;
 pub mod input;
+mod literals;
 pub mod mail;
 pub mod provider;
 pub mod reason;

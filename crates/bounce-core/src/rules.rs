@@ -1,6 +1,6 @@
 //! Shared building blocks for provider crates, so that the same mechanism is
 //! not written again in each: a table of a receiver's wordings compiled into
-//! one automaton ([`Wordings`]), a table of its codes ([`by_code`]),
+//! one set of literals ([`Wordings`]), a table of its codes ([`by_code`]),
 //! host-suffix matching ([`host_under`]), the whole of a remote-host rule
 //! ([`RemoteRule`]: whose replies it reads, then its codes and wordings), and
 //! the first of several markers in one pass ([`Markers`]), and the
@@ -8,6 +8,7 @@
 //! ([`address_paragraphs`], [`address_list_report`]).
 
 use crate::fact::{Draft, Report};
+use crate::literals::Literals;
 use crate::provider::{Kind, Provider, ProviderMatcher};
 use crate::reason::Reason;
 use crate::text;
@@ -19,7 +20,7 @@ pub type Decision = (Reason, &'static str);
 
 /// A table of (wording, reason, rule) rows: the first row (in table order)
 /// whose wording occurs in a text, ASCII case-insensitively, decides. The
-/// automaton is built once, on first use.
+/// set of wordings is built once, on first use.
 ///
 /// ```
 /// use bounce_core::rules::Wordings;
@@ -34,7 +35,7 @@ pub type Decision = (Reason, &'static str);
 /// ```
 pub struct Wordings {
     rows: &'static [(&'static str, Reason, &'static str)],
-    automaton: OnceLock<Option<AhoCorasick>>,
+    set: OnceLock<Literals>,
 }
 
 impl Wordings {
@@ -42,7 +43,7 @@ impl Wordings {
     pub const fn new(rows: &'static [(&'static str, Reason, &'static str)]) -> Wordings {
         Wordings {
             rows,
-            automaton: OnceLock::new(),
+            set: OnceLock::new(),
         }
     }
 
@@ -60,27 +61,14 @@ impl Wordings {
         text: &str,
         keep: impl Fn(usize) -> bool,
     ) -> Option<(Reason, &'static str)> {
-        let ac = self
-            .automaton
-            .get_or_init(|| {
-                // A table is searched a few times per message at most, and
-                // only in short diagnostics: a DFA (what the builder picks
-                // for a small table) costs far more to build than such
-                // searches ever save, so an NFA is kept; and a case-sensitive
-                // one of lowercase wordings over lowercased text, which has
-                // half the transitions of an ASCII case-insensitive one.
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-                    .build(self.rows.iter().map(|r| r.0.to_ascii_lowercase()))
-                    .ok()
-            })
-            .as_ref()?;
-        let i = text::with_ascii_lowercase(text.as_bytes(), |lower| {
-            ac.find_overlapping_iter(lower)
-                .map(|m| m.pattern().as_usize())
-                .filter(|&i| keep(i))
-                .min()
-        })?;
+        // A table is searched a few times per message at most, and only in
+        // short diagnostics: a set of literals, which costs little more than
+        // a sort to build (an automaton cost more to build than such searches
+        // ever save), of lowercase wordings over lowercased text.
+        let set = self
+            .set
+            .get_or_init(|| Literals::new(self.rows.iter().map(|r| r.0.to_ascii_lowercase())));
+        let i = text::with_ascii_lowercase(text.as_bytes(), |lower| set.first_id(lower, keep))?;
         let (_, reason, rule) = self.rows[i];
         Some((reason, rule))
     }

@@ -2,6 +2,7 @@
 //! commands: parsing, validation, finding them in free text, and reconciling
 //! the two codes when a server's reply contradicts itself.
 
+use crate::literals::Literals;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -157,11 +158,12 @@ impl ReplyCode {
     /// The first 4xx or 5xx reply standing alone in the text.
     fn find_failure(text: &str) -> Option<ReplyCode> {
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i + 3 <= bytes.len() {
-            let b = bytes[i];
-            if (b == b'4' || b == b'5')
-                && bytes[i + 1].is_ascii_digit()
+        // Only a `4` or a `5` can start one: those found many bytes at a time.
+        for i in memchr::memchr2_iter(b'4', b'5', bytes) {
+            if i + 3 > bytes.len() {
+                break;
+            }
+            if bytes[i + 1].is_ascii_digit()
                 && bytes[i + 2].is_ascii_digit()
                 && (i == 0
                     || !is_word(bytes[i - 1])
@@ -177,7 +179,6 @@ impl ReplyCode {
                     return Some(code);
                 }
             }
-            i += 1;
         }
         None
     }
@@ -254,19 +255,14 @@ impl Command {
     /// Finds the command a transcript or diagnostic names: `in reply to RCPT TO
     /// command`, `>>> DATA`, `after MAIL FROM:`, `end of data`...
     pub fn find(text: &str) -> Option<Command> {
-        static PHRASES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-            std::sync::LazyLock::new(|| {
-                aho_corasick::AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .build(COMMAND_PHRASES.iter().map(|(p, _)| p))
-                    .expect("fixed patterns")
-            });
+        static PHRASES: std::sync::LazyLock<Literals> = std::sync::LazyLock::new(|| {
+            Literals::new(COMMAND_PHRASES.iter().map(|(p, _)| p.to_ascii_lowercase()))
+        });
         // The earliest phrase of the table wins, wherever it occurs.
-        PHRASES
-            .find_overlapping_iter(text)
-            .map(|m| m.pattern().as_usize())
-            .min()
-            .map(|i| COMMAND_PHRASES[i].1)
+        crate::text::with_ascii_lowercase(text.as_bytes(), |lower| {
+            PHRASES.first_id(lower, |_| true)
+        })
+        .map(|i| COMMAND_PHRASES[i].1)
     }
 
     /// Parses a bare command word (`RCPT`, `rcpt to`, `MAIL FROM:`...).

@@ -124,7 +124,7 @@ const NOT_USER_UNKNOWN: &[Reason] = &[
 
 /// The clues of one recipient, prepared.
 struct Ctx<'a> {
-    hits: &'a Hits,
+    hits: &'a Hits<'a>,
     status: Option<Status>,
     /// The reason the status code names by itself.
     named: Option<Reason>,
@@ -274,7 +274,7 @@ fn is_local_delivery(text: &str) -> bool {
 
 /// Decides the reason of one recipient. `text` is the normalised diagnosis
 /// and `hits` what the phrase table found in it.
-pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits, table: &Table) -> Verdict {
+pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits<'_>, table: &Table) -> Verdict {
     let verdict = |reason, rule: String| Verdict {
         reason,
         rule: rule.into(),
@@ -375,7 +375,7 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits, table: &Table) ->
 }
 
 /// The phrase table alone: the first reason of [`PHRASE_ONLY`] the text names.
-pub(super) fn by_text(hits: &Hits, table: &Table) -> Option<Verdict> {
+pub(super) fn by_text(hits: &Hits<'_>, table: &Table) -> Option<Verdict> {
     if let Some(v) = table.extra_verdict(hits) {
         return Some(v);
     }

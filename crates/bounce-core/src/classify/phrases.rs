@@ -1,5 +1,5 @@
 //! The phrase table: the fixed wordings that mail servers and providers use for
-//! each reason, as data, and the one automaton that finds all of them in a
+//! each reason, as data, and the one set of literals that finds all of them in a
 //! diagnostic at once.
 //!
 //! The wordings follow Sisimai's `Sisimai::Reason::*` modules (their `match`
@@ -12,16 +12,17 @@
 //!   overlapping (`"user "` … `" not found"`), which is what Sisimai's
 //!   `aligned` pairs and most of its regular expressions express.
 //!
-//! [`Table::new`] compiles every phrase, every fragment and every provider
-//! phrase into a single Aho-Corasick automaton, once. Scanning a diagnostic is
-//! one overlapping pass of that automaton: the result, [`Hits`], says for each
+//! [`Table::new`] files every phrase, every fragment and every provider
+//! phrase into one set of literals ([`Literals`]), once. Scanning a diagnostic
+//! is one pass that finds every occurrence of all of them: the result,
+//! [`Hits`], says for each
 //! reason whether the text names it and with which words. Which of several
 //! named reasons wins is not decided here but in `decide.rs`, which replays
 //! Sisimai's order of checks; the status-code table is in `status.rs`.
 
 use super::{decide, Clue, Phrase, Verdict};
+use crate::literals::Literals;
 use crate::reason::Reason;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -940,7 +941,7 @@ pub(super) static SEQUENCES: &[(Reason, &[&[&str]])] = &[
     ),
 ];
 
-/// What one pattern of the automaton stands for. Several entries may share a
+/// What one pattern of the table stands for. Several entries may share a
 /// pattern (the same words listed under two reasons, or used as a fragment).
 #[derive(Clone, Copy, Debug)]
 enum Target {
@@ -956,41 +957,44 @@ enum Target {
 struct Sequence {
     reason: Reason,
     parts: &'static [&'static str],
+    /// The fragments, trimmed and joined with `…`: the words that name the
+    /// reason when all are found.
+    words: String,
 }
 
-/// The reasons one diagnostic names, found in one pass of the automaton.
+/// The reasons one diagnostic names, found in one pass over the text.
+/// The words are the table's own strings, borrowed: nothing to allocate
+/// nor to drop per scan.
 #[derive(Debug)]
-pub(super) struct Hits {
+pub(super) struct Hits<'t> {
     /// One bit per reason (`Reason as usize`).
     mask: u64,
     /// For each reason, the leftmost words that name it (a phrase, or the
     /// fragments of a sequence joined with `…`).
-    words: [Option<(usize, Cow<'static, str>)>; Reason::ALL.len()],
+    words: [Option<(usize, &'t str)>; Reason::ALL.len()],
     /// The provider phrase found, if any: (its index, its position).
     extra: Option<(u16, usize)>,
 }
 
-impl Default for Hits {
-    fn default() -> Hits {
+impl Default for Hits<'_> {
+    fn default() -> Self {
         Hits {
             mask: 0,
-            words: std::array::from_fn(|_| None),
+            words: [None; Reason::ALL.len()],
             extra: None,
         }
     }
 }
 
-impl Hits {
+impl<'t> Hits<'t> {
     /// Whether the text names `reason`.
     pub(super) fn has(&self, reason: Reason) -> bool {
         self.mask & (1 << reason as u32) != 0
     }
 
     /// The words that name `reason`, if the text names it.
-    pub(super) fn words(&self, reason: Reason) -> Option<&str> {
-        self.words[reason as usize]
-            .as_ref()
-            .map(|(_, w)| w.as_ref())
+    pub(super) fn words(&self, reason: Reason) -> Option<&'t str> {
+        self.words[reason as usize].map(|(_, w)| w)
     }
 
     /// The reasons named, in the given order of priority: the first of
@@ -999,7 +1003,7 @@ impl Hits {
         order.iter().copied().find(|&r| self.has(r))
     }
 
-    fn mark(&mut self, reason: Reason, at: usize, words: Cow<'static, str>) {
+    fn mark(&mut self, reason: Reason, at: usize, words: &'t str) {
         self.mask |= 1 << reason as u32;
         let slot = &mut self.words[reason as usize];
         if slot.as_ref().is_none_or(|(prev, _)| at < *prev) {
@@ -1008,9 +1012,9 @@ impl Hits {
     }
 }
 
-/// The compiled table: the automaton and what each of its patterns means.
+/// The compiled table: the set of patterns and what each of them means.
 pub(super) struct Table {
-    automaton: AhoCorasick,
+    patterns: Literals,
     /// Per pattern id, what it stands for.
     targets: Vec<Vec<Target>>,
     /// Per pattern id, its text as written in the table.
@@ -1020,7 +1024,7 @@ pub(super) struct Table {
 }
 
 impl Table {
-    /// Compiles the core table and the providers' phrases into one automaton.
+    /// Files the core table and the providers' phrases into one set.
     pub(super) fn new(extra: impl IntoIterator<Item = Phrase>) -> Table {
         let extras: Vec<Phrase> = extra
             .into_iter()
@@ -1058,7 +1062,16 @@ impl Table {
                         },
                     );
                 }
-                sequences.push(Sequence { reason, parts });
+                let words = parts
+                    .iter()
+                    .map(|p| p.trim())
+                    .collect::<Vec<_>>()
+                    .join(" … ");
+                sequences.push(Sequence {
+                    reason,
+                    parts,
+                    words,
+                });
             }
         }
         for (i, p) in extras.iter().enumerate() {
@@ -1068,18 +1081,10 @@ impl Table {
             );
         }
         // The patterns are lowercase and `scan` lowercases the text, so the
-        // automaton can be case-sensitive: an ASCII case-insensitive one
-        // has twice the transitions, and takes about twice as long to build.
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            // Dense rows for the states near the root only: measured over a
-            // whole run (building plus scanning), deeper ones cost more to
-            // build than they save.
-            .dense_depth(2)
-            .build(&patterns)
-            .expect("the phrase table compiles");
+        // set can be case-sensitive.
+        let patterns = Literals::new(&patterns);
         Table {
-            automaton,
+            patterns,
             targets,
             texts,
             sequences,
@@ -1102,7 +1107,7 @@ impl Table {
     }
 
     /// The provider phrase found in a scan, as a verdict.
-    pub(super) fn extra_verdict(&self, hits: &Hits) -> Option<Verdict> {
+    pub(super) fn extra_verdict(&self, hits: &Hits<'_>) -> Option<Verdict> {
         let (i, _) = hits.extra?;
         let p = &self.extras[usize::from(i)];
         Some(Verdict {
@@ -1111,25 +1116,28 @@ impl Table {
         })
     }
 
-    /// One pass of the automaton over `text` (already normalised), ASCII
+    /// One pass over `text` (already normalised), ASCII
     /// case-insensitively.
-    pub(super) fn scan(&self, text: &str) -> Hits {
+    pub(super) fn scan(&self, text: &str) -> Hits<'_> {
         crate::text::with_ascii_lowercase(text.as_bytes(), |lower| self.scan_lowercase(lower))
     }
 
     /// [`Table::scan`] over text without ASCII capitals.
-    fn scan_lowercase(&self, text: &[u8]) -> Hits {
+    fn scan_lowercase(&self, text: &[u8]) -> Hits<'_> {
         let mut hits = Hits::default();
-        // Sequence fragments found: (sequence, part, start, end), in order of end.
+        // Sequence fragments found: (sequence, part, start, end).
         let mut parts: Vec<(u16, u8, usize, usize)> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(text) {
-            let id = m.pattern().as_usize();
+        // Occurrences come in order of start, and at one start the shorter
+        // first: so the first words marked for a reason are its leftmost
+        // (and, of those, the shortest), and the first occurrence of a
+        // fragment that starts after a given offset is the first one listed.
+        self.patterns.for_each(text, |id, start| {
             for &target in &self.targets[id] {
                 match target {
-                    Target::Phrase(reason) => {
-                        hits.mark(reason, m.start(), Cow::Borrowed(self.texts[id]))
+                    Target::Phrase(reason) => hits.mark(reason, start, self.texts[id]),
+                    Target::Part { seq, part } => {
+                        parts.push((seq, part, start, start + self.patterns.len_of(id)))
                     }
-                    Target::Part { seq, part } => parts.push((seq, part, m.start(), m.end())),
                     Target::Extra(i) => {
                         // The longest provider phrase wins; among equals, the first listed.
                         let better = match hits.extra {
@@ -1143,12 +1151,12 @@ impl Table {
                             }
                         };
                         if better {
-                            hits.extra = Some((i, m.start()));
+                            hits.extra = Some((i, start));
                         }
                     }
                 }
             }
-        }
+        });
         if !parts.is_empty() {
             self.align(&parts, &mut hits);
         }
@@ -1156,10 +1164,10 @@ impl Table {
     }
 
     /// Marks the reasons of the sequences whose fragments were all found in
-    /// order. `parts` is in order of match end, so for each fragment the first
+    /// order. `parts` is in order of start, so for each fragment the first
     /// occurrence that starts after the previous fragment ends is the one that
     /// leaves the most room for the next.
-    fn align(&self, parts: &[(u16, u8, usize, usize)], hits: &mut Hits) {
+    fn align<'t>(&'t self, parts: &[(u16, u8, usize, usize)], hits: &mut Hits<'t>) {
         let mut seqs: Vec<u16> = parts.iter().filter(|p| p.1 == 0).map(|p| p.0).collect();
         seqs.sort_unstable();
         seqs.dedup();
@@ -1180,13 +1188,7 @@ impl Table {
                 }
             });
             if complete {
-                let words = s
-                    .parts
-                    .iter()
-                    .map(|p| p.trim())
-                    .collect::<Vec<_>>()
-                    .join(" … ");
-                hits.mark(s.reason, start.unwrap_or(0), Cow::Owned(words));
+                hits.mark(s.reason, start.unwrap_or(0), &s.words);
             }
         }
     }
@@ -1321,7 +1323,8 @@ mod tests {
 
     #[test]
     fn matching_ignores_ascii_case() {
-        let h = table().scan("SORRY, NO MAILBOX HERE BY THAT NAME. (#5.1.1)");
+        let t = table();
+        let h = t.scan("SORRY, NO MAILBOX HERE BY THAT NAME. (#5.1.1)");
         assert!(h.has(UserUnknown));
     }
 
