@@ -30,7 +30,7 @@
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::decoders::quoted_printable::HEX_MAP;
 use mail_parser::parsers::MessageStream;
-use mail_parser::{Attribute, ContentType, GetHeader, Header, HeaderName, HeaderValue};
+use mail_parser::{Attribute, ContentType, Header, HeaderName, HeaderValue};
 use std::borrow::Cow;
 
 /// How deep transfer-encoded message/rfc822 parts are parsed (mail-parser's
@@ -328,11 +328,14 @@ pub(crate) fn content_type_of(ct: Option<&ContentType<'_>>) -> String {
     }
 }
 
-fn content_type<'h, 'a>(headers: &'h [Header<'a>]) -> Option<&'h ContentType<'a>> {
+/// The value of the last Content-Type field, as mail-parser's
+/// `header_value` finds it (a known name is equal to its variant alone, so
+/// the variant is matched, with no call to `HeaderName`'s `eq`).
+pub(crate) fn content_type<'h, 'a>(headers: &'h [Header<'a>]) -> Option<&'h ContentType<'a>> {
     headers
         .iter()
         .rev()
-        .find(|h| h.name == HeaderName::ContentType)
+        .find(|h| matches!(h.name, HeaderName::ContentType))
         .and_then(|h| h.value.as_content_type())
 }
 
@@ -708,7 +711,12 @@ pub(crate) fn html_to_text(input: &str) -> String {
                     }
 
                     is_token_start = true;
+                    // The white space that follows changes nothing more
+                    // (the flags just set are set again): passed at once.
                     pos += 1;
+                    while matches!(input.get(pos), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                        pos += 1;
+                    }
                     continue;
                 }
                 b'&' if !in_tag && !is_token_start && !in_head => {
@@ -781,21 +789,56 @@ pub(crate) fn html_to_text(input: &str) -> String {
 /// dash that follows a dash (where the boundary may start). `last` is the
 /// byte before `k`. `None` when there is no such byte at `k`.
 fn qp_run(data: &[u8], k: usize, last: u8, boundary: &[u8]) -> Option<usize> {
-    let stop = memchr::memchr3(b'=', b'\n', b'\r', &data[k..]).map_or(data.len(), |i| k + i);
-    let mut end = stop;
-    if !boundary.is_empty() {
-        let mut from = k;
-        while let Some(i) = memchr::memchr(b'-', &data[from..stop]) {
-            let at = from + i;
-            let prev = if at > k { data[at - 1] } else { last };
-            if prev == b'-' {
-                end = at;
-                break;
+    let mut from = k;
+    let end = loop {
+        let at = find_qp_stop(data, from);
+        match data.get(at) {
+            Some(b'=' | b'\n' | b'\r') | None => break at,
+            Some(b'-') => {
+                let prev = if at > k { data[at - 1] } else { last };
+                if prev == b'-' && !boundary.is_empty() {
+                    break at;
+                }
             }
-            from = at + 1;
+            Some(_) => {}
         }
-    }
+        from = at + 1;
+    };
     (end > k).then_some(end)
+}
+
+/// The offset of the first byte from `from` that may matter to
+/// quoted-printable decoding in its plain state (`=`, `-`, or a control
+/// byte below 0x0e, line breaks among them; the callers pass over the
+/// others), or the length of `data`. Such text stops every few bytes
+/// (escapes, line breaks), too often for `memchr`'s set-up to pay: eight
+/// bytes are tested at once in a `u64` instead.
+fn find_qp_stop(data: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = data.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // `-` (0x2d) and `=` (0x3d) differ by the bit 0x10 alone: with it set,
+        // a byte is `=` exactly when it was one of them. A flagged byte is
+        // zero in `eq` or below 0x0e in `word`; the lowest flag is always a
+        // true one (a false flag only follows a true one).
+        let eq = (word | (ONES * 0x10)) ^ (ONES * u64::from(b'='));
+        let hits =
+            (eq.wrapping_sub(ONES) & !eq & HIGH) | (word.wrapping_sub(ONES * 0x0e) & !word & HIGH);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    data.get(i..)
+        .and_then(|rest| {
+            rest.iter()
+                .position(|&b| b == b'=' || b == b'-' || b < 0x0e)
+        })
+        .map_or(data.len(), |n| i + n)
 }
 
 /// Walks a message. `collect` asks for the parts' slots (the outer message);
@@ -814,8 +857,6 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
     };
     let mut stack: Vec<(State, Option<Walked<'_>>)> = Vec::new();
     let mut part_headers: Vec<Header<'_>> = Vec::new();
-    // The searcher for the boundary in force, kept while it stays the same.
-    let mut finder: Option<memchr::memmem::Finder<'static>> = None;
 
     'outer: loop {
         let offset_header = stream.offset();
@@ -839,7 +880,7 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
                 .and_then(|c| c.attribute("boundary"))
                 .or_else(|| lost_boundary(&data[offset_header..offset_body]));
             if let Some(boundary) = boundary {
-                if stream.seek_next_part(boundary.as_bytes()) {
+                if seek_next_part(&mut stream, data, boundary.as_bytes()) {
                     let new_state = State {
                         mime_type,
                         boundary: Some(boundary.as_bytes().to_vec()),
@@ -863,7 +904,12 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
             }
         }
 
-        let mut encoding = match part_headers.header_value(&HeaderName::ContentTransferEncoding) {
+        let transfer_encoding = part_headers
+            .iter()
+            .rev()
+            .find(|h| matches!(h.name, HeaderName::ContentTransferEncoding))
+            .map(|h| &h.value);
+        let mut encoding = match transfer_encoding {
             Some(HeaderValue::Text(e)) if e.eq_ignore_ascii_case("base64") => Encoding::Base64,
             Some(HeaderValue::Text(e)) if e.eq_ignore_ascii_case("quoted-printable") => {
                 Encoding::QuotedPrintable
@@ -903,7 +949,7 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
         let boundary: &[u8] = state.boundary.as_deref().unwrap_or(b"");
         let start = stream.offset();
         let (mut offset_end, mut bytes): (usize, Cow<'_, [u8]>) = if encoding == Encoding::None {
-            match scan_plain(data, start, boundary, &mut finder) {
+            match scan_plain(data, start, boundary) {
                 Some((end, next)) => {
                     stream.skip_bytes(next - start);
                     (end, Cow::Borrowed(&data[start..end]))
@@ -933,7 +979,7 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
                 mime_type = MimeType::TextOther;
             }
             is_text = true;
-            let (end, found) = stream.seek_part_end(state.boundary.as_deref());
+            let (end, found) = seek_part_end(&mut stream, data, state.boundary.as_deref());
             offset_end = end;
             bytes = Cow::Borrowed(data.get(offset_body..offset_end).unwrap_or_default());
             if !found {
@@ -1181,53 +1227,73 @@ pub(crate) fn read_headers<'a>(
         let returned = block == Block::Returned;
         let original = returned || block == Block::Alone;
         let walked = block != Block::Alone;
-        let content_type = || {
-            field_value(
-                data,
-                from,
-                simple_content_type,
-                MessageStream::parse_content_type,
-            )
-        };
-        let unstructured = || {
-            field_value(
-                data,
-                from,
-                simple_unstructured,
-                MessageStream::parse_unstructured,
-            )
-        };
-        let id = || field_value(data, from, simple_id, MessageStream::parse_id);
-        let (value, end) = match name {
-            HeaderName::ContentType if walked => content_type(),
-            HeaderName::ContentDisposition if returned => content_type(),
-            HeaderName::ContentId if returned => id(),
-            HeaderName::MessageId if original => id(),
+        let how = match name {
+            HeaderName::ContentType if walked => Parse::ContentType,
+            HeaderName::ContentDisposition if returned => Parse::ContentType,
+            HeaderName::ContentId if returned => Parse::Id,
+            HeaderName::MessageId if original => Parse::Id,
             HeaderName::ContentDescription | HeaderName::ContentLocation if returned => {
-                unstructured()
+                Parse::Unstructured
             }
-            HeaderName::ContentTransferEncoding if walked => unstructured(),
-            HeaderName::Subject if block != Block::Part => unstructured(),
+            HeaderName::ContentTransferEncoding if walked => Parse::Unstructured,
+            HeaderName::Subject if block != Block::Part => Parse::Unstructured,
             // Parsed even when unread: it may end elsewhere than the line.
-            HeaderName::Date => field_value(data, from, simple_date, MessageStream::parse_date),
-            HeaderName::From | HeaderName::To if original => {
-                field_value(data, from, simple_address, MessageStream::parse_address)
-            }
-            _ => (HeaderValue::Empty, skip_value(data, from)),
+            HeaderName::Date => Parse::Date,
+            HeaderName::From | HeaderName::To if original => Parse::Address,
+            _ => Parse::Skip,
         };
-        let keep = keep_all
-            || !matches!(value, HeaderValue::Empty)
-            || matches!(name, HeaderName::ReturnPath | HeaderName::ListId)
-            || matches!(
+        // The fields read by name (by the walk, `Original` or `Mail`), kept
+        // even when their value is not parsed here.
+        let named = || {
+            matches!(
                 name,
-                HeaderName::ContentType
+                HeaderName::ReturnPath
+                    | HeaderName::ListId
+                    | HeaderName::ContentType
                     | HeaderName::ContentTransferEncoding
                     | HeaderName::Subject
                     | HeaderName::Date
                     | HeaderName::From
                     | HeaderName::To
                     | HeaderName::MessageId
-            );
+            )
+        };
+        if how == Parse::Skip {
+            // Most fields: no value is built, none moved about.
+            let end = skip_value(data, from);
+            if keep_all || named() {
+                headers.push(Header {
+                    name,
+                    value: HeaderValue::Empty,
+                    offset_field: offset_field as u32,
+                    offset_start: from as u32,
+                    offset_end: end as u32,
+                });
+            }
+            p = end;
+            continue;
+        }
+        let (value, end) = match how {
+            Parse::ContentType => field_value(
+                data,
+                from,
+                simple_content_type,
+                MessageStream::parse_content_type,
+            ),
+            Parse::Unstructured => field_value(
+                data,
+                from,
+                simple_unstructured,
+                MessageStream::parse_unstructured,
+            ),
+            Parse::Id => field_value(data, from, simple_id, MessageStream::parse_id),
+            Parse::Date => field_value(data, from, simple_date, MessageStream::parse_date),
+            // (`Skip` was taken above.)
+            Parse::Address | Parse::Skip => {
+                field_value(data, from, simple_address, MessageStream::parse_address)
+            }
+        };
+        let keep = keep_all || !matches!(value, HeaderValue::Empty) || named();
         if keep {
             headers.push(Header {
                 name,
@@ -1241,6 +1307,17 @@ pub(crate) fn read_headers<'a>(
     }
 }
 
+/// How [`read_headers`] reads a field's value: skipped, or by which parser.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parse {
+    Skip,
+    ContentType,
+    Unstructured,
+    Id,
+    Date,
+    Address,
+}
+
 /// mail-parser's `parse_header_name` from `p`: the name (known names as their
 /// `HeaderName` variant, others as written) and the offset after the colon;
 /// `Err` with the offset after the line (or the data) when there is no name.
@@ -1250,6 +1327,56 @@ pub(crate) fn read_headers<'a>(
 /// Unless `all`, only the names [`read_headers`] keeps without `keep_all` are
 /// told apart; any other comes back as `Other("")`.
 fn header_name(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>, usize), usize> {
+    const MAX: usize = 34;
+    // The common case, a name of at most `MAX` printable ASCII bytes right
+    // before its colon: read and lowercased eight bytes at a time.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut lower = [0u8; MAX + 6];
+    let mut len = 0;
+    while let (Some(chunk), Some(into)) =
+        (data.get(p + len..p + len + 8), lower.get_mut(len..len + 8))
+    {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // Flags on the bytes that end a plain name: not ASCII, below `!`
+        // (white space, controls), or a colon. The lowest flag is always a
+        // true one (a false flag only follows a true one).
+        let colon = word ^ (ONES * u64::from(b':'));
+        let stop = (word & HIGH)
+            | (word.wrapping_sub(ONES * 0x21) & !word & HIGH)
+            | (colon.wrapping_sub(ONES) & !colon & HIGH);
+        // ASCII upper-case letters get 0x20 added, byte by byte (no carry
+        // crosses a byte: each seven-bit value plus 0x3f stays below 0x100).
+        let seven = word & !HIGH;
+        let from_a = seven + ONES * (0x80 - u64::from(b'A'));
+        let past_z = seven + ONES * (0x80 - u64::from(b'Z') - 1);
+        let upper = from_a & !past_z & !word & HIGH;
+        into.copy_from_slice(&(word | (upper >> 2)).to_le_bytes());
+        if stop != 0 {
+            let n = len + (stop.trailing_zeros() / 8) as usize;
+            if n > 0 && n <= MAX && data[p + n] == b':' {
+                let name = known_name(&lower[..n], all).unwrap_or_else(|| {
+                    // Unless `all`, such a field is dropped: its name is not read.
+                    HeaderName::Other(if all {
+                        lossy(&data[p..p + n])
+                    } else {
+                        Cow::Borrowed("")
+                    })
+                });
+                return Ok((name, p + n + 1));
+            }
+            break;
+        }
+        len += 8;
+    }
+    header_name_slow(data, p, all)
+}
+
+/// [`header_name`] for any name: white space in it or around it, colons
+/// before it, no colon at all, a name longer than any known one.
+fn header_name_slow(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>, usize), usize> {
     const MAX: usize = 34;
     let mut i = p;
     // The name is in the segment before the first colon that follows a
@@ -1417,7 +1544,18 @@ pub(crate) fn simple_id(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, us
     let first = value.iter().position(|b| !is_blank(b))?;
     let last = value.iter().rposition(|b| !is_blank(b))?;
     let id = value[first..=last].strip_prefix(b"<")?.strip_suffix(b">")?;
-    if id.is_empty() || id.iter().any(|b| is_blank(b) || matches!(b, b'<' | b'>')) {
+    // White space and angle brackets, looked up in a table.
+    const NOT_IN_ID: [bool; 256] = {
+        let mut t = [false; 256];
+        let set = b" \t\r\n<>";
+        let mut i = 0;
+        while i < set.len() {
+            t[set[i] as usize] = true;
+            i += 1;
+        }
+        t
+    };
+    if id.is_empty() || id.iter().any(|&b| NOT_IN_ID[usize::from(b)]) {
         return None;
     }
     Some((HeaderValue::Text(lossy(id)), end))
@@ -1428,7 +1566,7 @@ pub(crate) fn simple_id(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, us
 /// spaces, English month, four-digit year, numeric zone): the date and the
 /// offset after the value, as mail-parser reads them. `None` for anything
 /// else; the caller then asks mail-parser.
-fn simple_date(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
+pub(crate) fn simple_date(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
     /// Reads `n` ASCII digits at `*i` as a number.
     fn digits(data: &[u8], i: &mut usize, n: usize) -> Option<u32> {
         let bytes = data.get(*i..*i + n)?;
@@ -1539,13 +1677,10 @@ pub(crate) fn simple_address(data: &[u8], from: usize) -> Option<(HeaderValue<'_
     let first = value.iter().position(|b| !is_blank(b))?;
     let last = value.iter().rposition(|b| !is_blank(b))?;
     let value = &value[first..=last];
-    // Bytes that end, open or escape something in one state or another.
-    let special = |b: &u8| {
-        matches!(
-            b,
-            b'\r' | b'\n' | b',' | b'<' | b'>' | b'"' | b'(' | b')' | b':' | b';' | b'\\'
-        )
-    };
+    // Bytes that end, open or escape something in one state or another
+    // (looked up in a table: these scans run over every address).
+    let special = |b: &u8| ADDRESS_BYTE[usize::from(*b)] & SPECIAL != 0;
+    let blank_or_special = |b: &u8| ADDRESS_BYTE[usize::from(*b)] != 0;
     if has_encoded_word(value) {
         return None;
     }
@@ -1559,7 +1694,7 @@ pub(crate) fn simple_address(data: &[u8], from: usize) -> Option<(HeaderValue<'_
         if name.iter().any(|b| matches!(b, b'\\' | b'\r' | b'\n'))
             || rest[..open].iter().any(|b| matches!(b, b'\r' | b'\n'))
             || address.is_empty()
-            || address.iter().any(|b| is_blank(b) || special(b))
+            || address.iter().any(blank_or_special)
         {
             return None;
         }
@@ -1570,10 +1705,7 @@ pub(crate) fn simple_address(data: &[u8], from: usize) -> Option<(HeaderValue<'_
     } else if let Some(rest) = value.strip_suffix(b">") {
         let open = memchr::memchr(b'<', rest)?;
         let (name, address) = (&rest[..open], &rest[open + 1..]);
-        if address.is_empty()
-            || address.iter().any(|b| is_blank(b) || special(b))
-            || name.iter().any(special)
-        {
+        if address.is_empty() || address.iter().any(blank_or_special) || name.iter().any(special) {
             return None;
         }
         // The name runs from its first to its last byte that is not white
@@ -1586,7 +1718,7 @@ pub(crate) fn simple_address(data: &[u8], from: usize) -> Option<(HeaderValue<'_
             name,
             address: Some(lossy(address)),
         }
-    } else if value.iter().any(|b| is_blank(b) || special(b)) {
+    } else if value.iter().any(blank_or_special) {
         return None;
     } else if value.contains(&b'@') {
         mail_parser::Addr {
@@ -1604,6 +1736,28 @@ pub(crate) fn simple_address(data: &[u8], from: usize) -> Option<(HeaderValue<'_
         end,
     ))
 }
+
+/// How [`simple_address`] sees a byte: [`BLANK`] for white space, [`SPECIAL`]
+/// for a byte that ends, opens or escapes something in one state or another
+/// of mail-parser's address parser (line breaks are both), 0 otherwise.
+const ADDRESS_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let special = b"\r\n,<>\"():;\\";
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = SPECIAL;
+        i += 1;
+    }
+    t[b' ' as usize] = BLANK;
+    t[b'\t' as usize] = BLANK;
+    t[b'\r' as usize] |= BLANK;
+    t[b'\n' as usize] |= BLANK;
+    t
+};
+/// White space in an address (see [`ADDRESS_BYTE`]).
+const BLANK: u8 = 1;
+/// A byte with a meaning in an address (see [`ADDRESS_BYTE`]).
+const SPECIAL: u8 = 2;
 
 /// mail-parser's `parse_content_type` from `from`, for the values written
 /// without comments, backslashes, RFC 2231 parameters (`name*=`), encoded
@@ -1773,17 +1927,21 @@ fn simple_content_type(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usi
         // The bytes that follow and that no state treats apart extend the
         // token at once, as they would one by one; an upper-case letter among
         // them does what it does in the byte loop.
-        let run = data[i..]
-            .iter()
-            .position(|&b| !is_ordinary_in_content_type(b))
-            .map_or(data.len(), |n| i + n);
-        if p.lower_case
+        let mut seen = 0;
+        while let Some(&b) = data.get(i) {
+            let class = CONTENT_TYPE_BYTE[usize::from(b)];
+            if class == 0 {
+                break;
+            }
+            seen |= class;
+            i += 1;
+        }
+        if seen & UPPER != 0
+            && p.lower_case
             && matches!(p.state, State::Type | State::SubType | State::Name)
-            && data[i..run].iter().any(u8::is_ascii_uppercase)
         {
             p.lower_case = false;
         }
-        i = run;
         p.token = Some((start, i));
     }
     Some((HeaderValue::Empty, data.len()))
@@ -1821,14 +1979,28 @@ fn has_encoded_word(value: &[u8]) -> bool {
     memchr::memchr_iter(b'=', value).any(|i| value.get(i + 1) == Some(&b'?'))
 }
 
-/// Whether mail-parser's `parse_content_type` treats `b` as a token byte
-/// in every state [`simple_content_type`] handles.
-fn is_ordinary_in_content_type(b: u8) -> bool {
-    !matches!(
-        b,
-        b' ' | b'\t' | b'\n' | b'\r' | b'/' | b';' | b'*' | b'=' | b'"' | b'\\' | b'('
-    )
-}
+/// How [`simple_content_type`] sees a byte: 0 when mail-parser's
+/// `parse_content_type` does not treat it as a token byte in every state
+/// handled, else [`PLAIN`] or, for an upper-case letter, [`UPPER`].
+const CONTENT_TYPE_BYTE: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let special = b" \t\n\r/;*=\"\\(";
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = 0;
+        i += 1;
+    }
+    let mut b = b'A';
+    while b <= b'Z' {
+        t[b as usize] = UPPER;
+        b += 1;
+    }
+    t
+};
+/// A token byte that is no upper-case letter (see [`CONTENT_TYPE_BYTE`]).
+const PLAIN: u8 = 1;
+/// An upper-case token byte (see [`CONTENT_TYPE_BYTE`]).
+const UPPER: u8 = 2;
 
 /// mail-parser's `parse_and_ignore`: the offset after a field value, that is
 /// after the first line break not followed by a space or a tab.
@@ -1915,33 +2087,77 @@ fn unclosed_text<'a>(raw: Option<&'a [u8]>, boundary: Option<&[u8]>) -> Cow<'a, 
 
 /// Where a part without transfer encoding ends: mail-parser's `mime_part`
 /// (the first `--boundary` anywhere, the line break before it excluded when it
-/// starts a line), with `memmem`. Returns (end of content, offset after the
-/// boundary), or `None` when the boundary never comes.
-fn scan_plain(
-    data: &[u8],
-    start: usize,
-    boundary: &[u8],
-    finder: &mut Option<memchr::memmem::Finder<'static>>,
-) -> Option<(usize, usize)> {
+/// starts a line), found by [`find_boundary`]. Returns (end of content,
+/// offset after the boundary), or `None` when the boundary never comes.
+fn scan_plain(data: &[u8], start: usize, boundary: &[u8]) -> Option<(usize, usize)> {
     let len = data.len();
     if boundary.is_empty() {
         return Some((len, len));
     }
-    if finder.as_ref().is_none_or(|f| f.needle() != boundary) {
-        *finder = Some(memchr::memmem::Finder::new(boundary).into_owned());
-    }
-    let finder = finder.as_ref()?;
-    let hay = data.get(start..)?;
-    // The first `--boundary`: the boundary, preceded by two dashes.
-    let mut from = 0;
-    let q = loop {
-        let at = from + finder.find(&hay[from..])?;
-        if at >= 2 && hay[at - 2] == b'-' && hay[at - 1] == b'-' {
-            break start + at - 2;
+    let q = find_boundary(data, start, boundary)?;
+    Some((content_end(data, start, q), q + 2 + boundary.len()))
+}
+
+/// Where the first `--boundary` from `from` starts (two dashes, then the
+/// boundary). The pairs of dashes are looked for with a searcher built once
+/// (a part holds few of them), and the boundary compared at each: a
+/// searcher for the boundary itself costs thousands of instructions to build
+/// for each new boundary, more than the search saves.
+fn find_boundary(data: &[u8], mut from: usize, boundary: &[u8]) -> Option<usize> {
+    static DASHES: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    let dashes = DASHES.get_or_init(|| memchr::memmem::Finder::new(b"--"));
+    loop {
+        let at = from + dashes.find(data.get(from..)?)?;
+        if data[at + 2..].starts_with(boundary) {
+            return Some(at);
         }
         from = at + 1;
-    };
-    Some((content_end(data, start, q), q + 2 + boundary.len()))
+    }
+}
+
+/// mail-parser's `seek_next_part`: moves the stream after the first
+/// `--boundary` from its position and says whether there was one (the
+/// stream stays put when not). Found by [`find_boundary`], which finds what
+/// that byte-at-a-time loop finds.
+fn seek_next_part(stream: &mut MessageStream<'_>, data: &[u8], boundary: &[u8]) -> bool {
+    if boundary.is_empty() {
+        return false;
+    }
+    let from = stream.offset();
+    match find_boundary(data, from, boundary) {
+        Some(q) => {
+            stream.skip_bytes(q + 2 + boundary.len() - from);
+            true
+        }
+        None => false,
+    }
+}
+
+/// mail-parser's `seek_part_end` from the stream's position: where the part
+/// ends and whether its boundary came, the stream left after the boundary
+/// (or at the end). That function reads a byte at a time; what it finds is
+/// what [`scan_plain`] finds (the first `--boundary`, the line break before
+/// it excluded), so that is asked instead, but for an empty boundary.
+fn seek_part_end(
+    stream: &mut MessageStream<'_>,
+    data: &[u8],
+    boundary: Option<&[u8]>,
+) -> (usize, bool) {
+    let from = stream.offset();
+    match boundary {
+        Some(b) if !b.is_empty() => match scan_plain(data, from, b) {
+            Some((end, next)) => {
+                stream.skip_bytes(next - from);
+                (end, true)
+            }
+            None => {
+                stream.seek_end();
+                (data.len(), false)
+            }
+        },
+        _ => stream.seek_part_end(boundary),
+    }
 }
 
 /// The end of a part's content whose closing `--` starts at `q`: before the
@@ -2007,8 +2223,9 @@ fn scan_base64(data: &[u8], start: usize, boundary: &[u8]) -> Option<(usize, usi
 /// part ends, or `None` where the decoder gives up (`=` after `=`).
 ///
 /// In the decoder's plain state only `=`, line breaks and dashes count, so
-/// it is left with `memchr`; after a `=` the bytes are taken one at a time,
-/// as the decoder does, until it is back in its plain state.
+/// it is passed over eight bytes at a time ([`find_qp_stop`]); after a `=`
+/// the bytes are taken one at a time, as the decoder does, until it is back
+/// in its plain state.
 fn scan_quoted_printable(data: &[u8], start: usize, boundary: &[u8]) -> Option<(usize, usize)> {
     // The byte `back` places before `k`, as the decoder remembers it (0
     // before the start).
@@ -2023,13 +2240,15 @@ fn scan_quoted_printable(data: &[u8], start: usize, boundary: &[u8]) -> Option<(
     };
     let mut end = start;
     let mut k = start;
-    while let Some(i) = memchr::memchr3(b'=', b'\n', b'-', &data[k..]) {
-        k += i;
+    loop {
+        k = find_qp_stop(data, k);
+        if k >= data.len() {
+            break;
+        }
         match data[k] {
             b'\n' => end = if at(k, 1) == b'\r' { k - 1 } else { k },
             b'-' if is_boundary(k) => return closing(k, end),
-            b'-' => {}
-            _ => {
+            b'=' => {
                 // After `=`: a hex digit, then any byte, gets back to the
                 // plain state; white space waits; anything else gets back.
                 let mut hex1 = false;
@@ -2055,6 +2274,8 @@ fn scan_quoted_printable(data: &[u8], start: usize, boundary: &[u8]) -> Option<(
                     }
                 }
             }
+            // Any other dash, and the controls the search stops at.
+            _ => {}
         }
         k += 1;
     }
