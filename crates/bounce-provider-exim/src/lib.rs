@@ -1,6 +1,5 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::rules::Markers;
 use bounce_core::standard::rfc3464;
 use bounce_core::text::{self, find_address, Needle};
 use bounce_core::{
@@ -43,12 +42,6 @@ const OPENINGS: &[&str] = &[
     "has not yet been delivered to one or more of its",
     "A message that you sent contained one or more recipient addresses",
 ];
-
-/// [`OPENINGS`], [`COPY_MARKERS`] and [`DELAY_MARKERS`], each looked for
-/// in one pass.
-static OPENING: Markers = Markers::new(OPENINGS);
-static COPY_MARKER: Markers = Markers::new(COPY_MARKERS);
-static DELAY_MARKER: Markers = Markers::new(DELAY_MARKERS);
 
 /// Where the returned original begins: the text before is the report.
 const COPY_MARKERS: &[&str] = &[
@@ -133,15 +126,33 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     let list = address_list(report_text)?;
     let subject = mail.subject();
     let failed_header = mail.header("X-Failed-Recipients");
-    let opened = OPENING.first(report_text).is_some();
+    // Searchers built once, one per opening: only whether one is there
+    // matters, and the usual one, first, mostly ends the search early.
+    static OPENING: [Needle; 6] = [
+        Needle::new(OPENINGS[0]),
+        Needle::new(OPENINGS[1]),
+        Needle::new(OPENINGS[2]),
+        Needle::new(OPENINGS[3]),
+        Needle::new(OPENINGS[4]),
+        Needle::new(OPENINGS[5]),
+    ];
+    let opened = OPENING.iter().any(|m| m.contains(report_text));
     // The searcher built once: every candidate's subject is searched.
     static FAILED_SUBJECT: Needle = Needle::new("Mail delivery failed");
     let exim_subject = FAILED_SUBJECT.contains(subject) || subject.starts_with("Warning: message");
     if !opened && failed_header.is_none() && !exim_subject {
         return None;
     }
+    // Searchers built once, one per marker: only whether one is there
+    // matters, and three block-at-a-time searches cost less than one
+    // search for all three.
+    static DELAY: [Needle; 3] = [
+        Needle::new(DELAY_MARKERS[0]),
+        Needle::new(DELAY_MARKERS[1]),
+        Needle::new(DELAY_MARKERS[2]),
+    ];
     let delayed =
-        subject.starts_with("Warning: message") || DELAY_MARKER.first(report_text).is_some();
+        subject.starts_with("Warning: message") || DELAY.iter().any(|m| m.contains(report_text));
 
     let mut blocks = read_blocks(list);
     attach_generated_text(report_text, &mut blocks);
@@ -237,10 +248,21 @@ fn warning_headers(report: &str) -> Option<String> {
 /// Splits a body at Exim's copy of the returned message: the report before,
 /// the copy (from its `------` marker on) after, if there is one.
 pub fn split_copy(body: &str) -> (&str, Option<&str>) {
-    match COPY_MARKER.first(body) {
-        Some((at, _)) => (&body[..at], Some(&body[at..])),
-        None => (body, None),
+    // Every marker starts with this: the searcher (built once) runs over
+    // the whole body a block of bytes at a time, and the markers are
+    // compared only where it stops. The first place where one starts is
+    // the earliest occurrence of any.
+    static PREFIX: Needle = Needle::new("------ Th");
+    let mut from = 0;
+    while let Some(found) = PREFIX.find(&body[from..]) {
+        let at = from + found;
+        if COPY_MARKERS.iter().any(|m| body[at..].starts_with(m)) {
+            return (&body[..at], Some(&body[at..]));
+        }
+        // `-` is one byte: the next search starts on a character boundary.
+        from = at + 1;
     }
+    (body, None)
 }
 
 /// The header block of the inline copy: after the `------` lines Exim
@@ -264,12 +286,17 @@ fn address_list(report: &str) -> Option<&str> {
     let mut offset = 0;
     for line in text::split_inclusive_lf(report) {
         offset += line.len();
-        let t = line.trim();
+        // Every introduction ends with a colon, and each starts with a
+        // visible character: trimming the end alone decides, and a line
+        // without the colon (most of them) is passed over at once.
+        let t = line.trim_end();
+        if !t.ends_with(':') {
+            continue;
+        }
         let intro = t.ends_with("address(es) failed:")
             || t.ends_with("incorrectly constructed:")
-            // The cheap test first: this runs on every line before the list.
-            || (t.ends_with(':') && t.contains("not yet been delivered"))
-            || t == "The following address(es) failed:";
+            || t.contains("not yet been delivered")
+            || t.trim_start() == "The following address(es) failed:";
         if intro {
             return Some(&report[offset..]);
         }
@@ -598,6 +625,25 @@ fn local_host(mail: &Mail<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bounce_core::rules::Markers;
+
+    #[test]
+    fn copies_split_where_the_first_marker_starts() {
+        for body in [
+            "",
+            "report\n",
+            "a\n------ This is a copy of the message, including all the headers.\nx",
+            "a\n------- This is a copy of the body of the message\n",
+            "------ Th\n------ The body of the message is 12 characters long\n",
+            "\u{e9}------ Thx ------ This is a copy of the message",
+        ] {
+            let old = Markers::new(COPY_MARKERS)
+                .first(body)
+                .map(|(at, _)| (&body[..at], Some(&body[at..])))
+                .unwrap_or((body, None));
+            assert_eq!(split_copy(body), old, "{body:?}");
+        }
+    }
 
     #[test]
     fn remote_hosts() {

@@ -4,6 +4,8 @@
 //! as a MIME part or written inline in the text when the notice was forwarded
 //! as plain text.
 
+use std::borrow::Cow;
+
 use bounce_core::dispatch::squeeze;
 use bounce_core::smtp::{Command, ReplyCode, Status};
 use bounce_core::standard::rfc3464;
@@ -142,8 +144,31 @@ fn split_paragraph(joined: &str) -> Option<Paragraph> {
     Some(Paragraph {
         recipient: text::clean_address(recipient),
         alias,
-        text: squeeze(body),
+        text: squeezed(body).into_owned(),
     })
+}
+
+/// [`squeeze`] without its byte-by-byte rebuild when there is nothing to
+/// squeeze: `text` borrowed when it is ASCII with no white space but single
+/// spaces between words (what a paragraph joined from trimmed lines mostly
+/// is), which `squeeze` would return unchanged.
+fn squeezed(text: &str) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    // Every ASCII white space byte but the space is below 0x20. Each byte
+    // is tested with the next one (two spaces in a row), in one fold
+    // without an early exit, which the compiler runs many bytes at a time.
+    let odd = |c: u8| !(0x20..0x80).contains(&c);
+    let pairs = b.iter().zip(b.iter().skip(1));
+    let squeezable = pairs.fold(false, |acc, (&c, &n)| {
+        acc | odd(c) | (c == b' ' && n == b' ')
+    });
+    let plain =
+        !squeezable && b.last().is_none_or(|&c| !odd(c) && c != b' ') && b.first() != Some(&b' ');
+    if plain {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(squeeze(text))
+    }
 }
 
 /// Every recipient paragraph in `text`, in order. A paragraph runs from its
@@ -161,7 +186,33 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
             }
         }
     };
-    for line in text::lines_lf(text) {
+    let b = text.as_bytes();
+    // Where the next line starts: the text is read a line at a time, as
+    // `text::lines_lf` splits it.
+    let mut pos = 0;
+    while pos < b.len() {
+        if !open {
+            // Outside a paragraph only a line that starts one counts (a
+            // blank line ends none), and it starts, after white space, with
+            // `<`: the lines before the next such `<` are passed over unread.
+            let Some(lt) = memchr::memchr(b'<', &b[pos..]) else {
+                break;
+            };
+            let lt = pos + lt;
+            let start = memchr::memrchr(b'\n', &b[pos..lt]).map_or(pos, |n| pos + n + 1);
+            if !text[start..lt].trim_start().is_empty() {
+                pos = memchr::memchr(b'\n', &b[lt..]).map_or(b.len(), |n| lt + n + 1);
+                continue;
+            }
+            pos = start;
+        }
+        let end = memchr::memchr(b'\n', &b[pos..]).map_or(b.len(), |n| pos + n + 1);
+        let line = &text[pos..end];
+        pos = end;
+        let line = match line.strip_suffix('\n') {
+            Some(l) => l.strip_suffix('\r').unwrap_or(l),
+            None => line,
+        };
         let t = line.trim();
         if starts_paragraph(line) {
             flush(&joined, &mut open);
@@ -382,7 +433,7 @@ fn merge(drafts: &mut [Draft], paras: &[Paragraph]) {
         if d.rhost.is_empty() {
             d.rhost = p.rhost().unwrap_or("").to_owned();
         }
-        let dsn_text = squeeze(&d.diagnosis);
+        let dsn_text = squeezed(&d.diagnosis);
         if dsn_text.is_empty() || dsn_text.bytes().all(|b| b.is_ascii_digit()) {
             d.diagnosis.clone_from(&p.text);
             if d.replycode.is_none() {
@@ -486,6 +537,73 @@ mod tests {
                 line_starting_with(text, ORIGINAL_MARKERS),
                 "{text:?}"
             );
+        }
+    }
+
+    /// [`paragraphs`] as it read every line before it skipped to the next
+    /// `<`: the reference it must agree with.
+    fn paragraphs_line_by_line(text: &str) -> Vec<Paragraph> {
+        let mut out = Vec::new();
+        let mut joined = String::new();
+        let mut open = false;
+        for line in text::lines_lf(text) {
+            let t = line.trim();
+            if starts_paragraph(line) {
+                if open {
+                    out.extend(split_paragraph(&joined));
+                }
+                joined.clear();
+                joined.push_str(t);
+                open = true;
+            } else if t.is_empty() {
+                if std::mem::take(&mut open) {
+                    out.extend(split_paragraph(&joined));
+                }
+            } else if open {
+                joined.push(' ');
+                joined.push_str(t);
+            }
+        }
+        if open {
+            out.extend(split_paragraph(&joined));
+        }
+        out
+    }
+
+    #[test]
+    fn skipping_to_the_next_bracket_reads_the_same_paragraphs() {
+        for text in [
+            "",
+            "<",
+            "a <b@example.jp>: x\n<c@example.jp>: y\n  z\n\n<d@example.jp>: w",
+            "\u{a0}<a@example.jp>: nbsp\r\n    more\r\n\r\nx <y\n",
+            "\t<a@example.jp>: tab\n   <b@example.jp>: three\n    <c@example.jp>: four\n",
+            "text\n<a@example.jp> (expanded from <b@example.jp>): x\n<e@example.jp>: last",
+            "<a@example.jp>: x\n\u{e9}<b@example.jp>: y\n",
+        ] {
+            assert_eq!(paragraphs(text), paragraphs_line_by_line(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn squeezed_is_squeeze() {
+        for text in [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b",
+            " a b",
+            "a b ",
+            "a\tb",
+            "a\nb",
+            "a\x0bb",
+            "a\x01b",
+            "\u{e9} b",
+            "a\u{a0}b",
+            "a\u{3000}b c",
+        ] {
+            assert_eq!(squeezed(text), squeeze(text), "{text:?}");
         }
     }
 

@@ -402,9 +402,16 @@ fn whole_reply(t: &[Line<'_>], first: &str) -> Option<String> {
     if first.is_empty() {
         return None;
     }
-    let start = t
-        .iter()
-        .position(|l| matches!(l, Line::Received(r) if squeeze_lower(r) == first))?;
+    // The first visible byte decides most lines at once.
+    let head = |text: &str| {
+        text.trim_start()
+            .as_bytes()
+            .first()
+            .map(u8::to_ascii_lowercase)
+    };
+    let start = t.iter().position(|l| {
+        matches!(l, Line::Received(r) if head(r) == head(&first) && squeezed_is(r, first.as_bytes()))
+    })?;
     let mut lines = Vec::new();
     for l in &t[start..] {
         let Line::Received(r) = l else { break };
@@ -473,13 +480,18 @@ fn anchor(notice: &Notice<'_>, d: &Draft, names: &dyn Fn(&ErrorLine<'_>) -> bool
     {
         return Some(i);
     }
-    let dsn = squeeze_lower(&d.diagnosis);
-    if !dsn.is_empty() {
+    // `squeeze_lower(&d.diagnosis)` not empty, compared without building it.
+    let dsn = &d.diagnosis;
+    if !dsn.trim().is_empty() {
+        let last = |text: &str| {
+            text.trim_end()
+                .as_bytes()
+                .last()
+                .map(u8::to_ascii_lowercase)
+        };
         let quoted = t.iter().rposition(|l| match l {
-            Line::Received(r) => {
-                let r = squeeze_lower(r);
-                !r.is_empty() && dsn.ends_with(&r)
-            }
+            // The last visible byte decides most lines at once.
+            Line::Received(r) => last(r) == last(dsn) && squeezed_ends(r, dsn),
             _ => false,
         });
         if quoted.is_some() {
@@ -525,6 +537,51 @@ fn squeeze_lower(text: &str) -> String {
     out
 }
 
+/// Whether `squeeze_lower(text)` is `lower` (already ASCII-lowercased),
+/// compared word by word without building it.
+fn squeezed_is(text: &str, lower: &[u8]) -> bool {
+    let mut rest = lower;
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            let Some(after) = rest.strip_prefix(b" ") else {
+                return false;
+            };
+            rest = after;
+        }
+        let w = word.as_bytes();
+        match rest.split_at_checked(w.len()) {
+            Some((head, tail)) if head.eq_ignore_ascii_case(w) => rest = tail,
+            _ => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// Whether `squeeze_lower(text)`, not empty, ends `squeeze_lower(whole)`,
+/// compared word by word from the end without building either: the last
+/// words of `whole` must be those of `text`, but for `text`'s first word,
+/// which may end a longer one.
+fn squeezed_ends(text: &str, whole: &str) -> bool {
+    let mut words = text.split_whitespace().rev();
+    let mut theirs = whole.split_whitespace().rev();
+    let Some(mut word) = words.next() else {
+        return false;
+    };
+    loop {
+        let Some(their) = theirs.next() else {
+            return false;
+        };
+        let (w, t) = (word.as_bytes(), their.as_bytes());
+        match words.next() {
+            Some(before) if t.eq_ignore_ascii_case(w) => word = before,
+            Some(_) => return false,
+            None => {
+                return t.len() >= w.len() && t[t.len() - w.len()..].eq_ignore_ascii_case(w);
+            }
+        }
+    }
+}
+
 fn starts_with_ci(text: &str, prefix: &str) -> bool {
     text.get(..prefix.len())
         .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
@@ -564,6 +621,32 @@ mod tests {
             Some(551)
         );
         assert_eq!(reply_for("no code here", None), None);
+    }
+
+    #[test]
+    fn squeezed_comparisons_agree_with_squeeze_lower() {
+        let texts = [
+            "",
+            "  ",
+            "550 5.1.1 User Unknown",
+            " 550  5.1.1\tuser unknown ",
+            "user unknown",
+            "5.1.1 User unknown",
+            "\u{e9}t\u{e9} \u{a0}x",
+            "\u{c9}T\u{c9} x",
+            "1.1 user unknown",
+            "a 550 5.1.1 USER unknown",
+            "unknown",
+            "nknown",
+        ];
+        for a in texts {
+            for b in texts {
+                let (la, lb) = (squeeze_lower(a), squeeze_lower(b));
+                assert_eq!(squeezed_is(a, lb.as_bytes()), la == lb, "{a:?} {b:?}");
+                let ends = !la.is_empty() && lb.ends_with(&la);
+                assert_eq!(squeezed_ends(a, b), ends, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

@@ -95,6 +95,15 @@ enum Section {
 
 /// The title of a `----- Title -----` line, if the line is one.
 pub fn separator(line: &str) -> Option<&str> {
+    // A line starting with a visible character other than `-` keeps it
+    // when trimmed: no separator, whatever follows.
+    if line
+        .as_bytes()
+        .first()
+        .is_some_and(|&b| b.is_ascii_graphic() && b != b'-')
+    {
+        return None;
+    }
     let t = line.trim();
     let inner = t.strip_prefix("---")?.trim_start_matches('-');
     let inner = inner.strip_suffix("---")?.trim_end_matches('-');
@@ -109,6 +118,17 @@ impl<'a> Notice<'a> {
         let mut notice = Notice::default();
         let mut section = Section::Preamble;
         for raw in bounce_core::text::lines_lf(text) {
+            // Outside the lists and the transcript only separators count,
+            // and a line starting with a visible character other than `-`
+            // is none (nor blank): passed over without trimming it.
+            if matches!(section, Section::Preamble | Section::Other)
+                && raw
+                    .as_bytes()
+                    .first()
+                    .is_some_and(|&b| b.is_ascii_graphic() && b != b'-')
+            {
+                continue;
+            }
             let line = raw.trim_end();
             if let Some(title) = separator(line) {
                 section = if title.ends_with("had permanent fatal errors") {
@@ -211,11 +231,11 @@ impl<'a> ErrorLine<'a> {
         let mut rest = line;
         let mut code = None;
         let mut status = None;
-        if let Some((head, tail)) = rest.split_once([' ', '\t']) {
+        if let Some((head, tail)) = split_at_blank(rest) {
             if let Some(c) = ReplyCode::parse(head) {
                 code = Some(c);
                 rest = tail.trim_start();
-                if let Some((head, tail)) = rest.split_once([' ', '\t']) {
+                if let Some((head, tail)) = split_at_blank(rest) {
                     if let Some(s) = Status::parse(head) {
                         status = Some(s);
                         rest = tail.trim_start();
@@ -223,7 +243,7 @@ impl<'a> ErrorLine<'a> {
                 }
             }
         }
-        let who = match rest.find("...") {
+        let who = match find_ellipsis(rest) {
             Some(dots)
                 if rest[dots + 3..].is_empty() || rest[dots + 3..].starts_with([' ', '\t']) =>
             {
@@ -250,6 +270,28 @@ impl<'a> ErrorLine<'a> {
     pub fn names(&self, address: &str) -> bool {
         !self.who.is_empty() && !address.is_empty() && self.who.eq_ignore_ascii_case(address)
     }
+}
+
+/// `text.split_once([' ', '\t'])`, the blank found a byte at a time rather
+/// than a decoded character at a time.
+fn split_at_blank(text: &str) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == b' ' || b == b'\t')?;
+    Some((&text[..at], &text[at + 1..]))
+}
+
+/// `text.find("...")`, without building a substring searcher for every
+/// transcript line: the dots are looked for a byte at a time.
+fn find_ellipsis(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = b[from..].iter().position(|&c| c == b'.') {
+        let at = from + i;
+        if b[at..].starts_with(b"...") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn strip_prefix_ci<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
