@@ -389,7 +389,7 @@ impl<'r> Decoder<'r> {
         evidence: &mut Evidence,
     ) -> Reason {
         if matches!(action, "delivered" | "relayed" | "expanded") {
-            evidence.reason = format!("action:{action}");
+            evidence.reason = text::concat(&["action:", action]);
             return Reason::Delivered;
         }
         let host = if draft.rhost.is_empty() {
@@ -413,7 +413,7 @@ impl<'r> Decoder<'r> {
             .filter(|r| !matches!(r, Reason::Undefined | Reason::OnHold))
         {
             evidence.reason = if draft.rule.is_empty() {
-                format!("decoder:{}", evidence.decoder)
+                text::concat(&["decoder:", &evidence.decoder])
             } else {
                 draft.rule.to_owned()
             };

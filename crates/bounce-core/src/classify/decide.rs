@@ -24,10 +24,13 @@
 //! 4. Otherwise an auto-reply is `vacation`, any other text `onhold` (there
 //!    was an error, but nothing says which) and no text at all `undefined`.
 
+use std::borrow::Cow;
+
 use super::phrases::{Hits, Table};
 use super::{status, Clue, Verdict};
 use crate::reason::Reason::{self, *};
 use crate::smtp::{Command, Status};
+use crate::text::concat;
 
 /// Step 2: the reasons whose status code or phrases decide first, in
 /// Sisimai's order (its `ClassOrder[0]`).
@@ -206,14 +209,14 @@ impl Ctx<'_> {
                 return None;
             }
             return Some(match self.phrase(UserUnknown) {
-                Some(p) => format!("{}+{p}", self.by_status()),
+                Some(p) => concat(&[&self.by_status(), "+", &p]),
                 None => self.by_status(),
             });
         }
         if self.command == Some(Command::Rcpt) {
             return self
                 .phrase(UserUnknown)
-                .map(|p| format!("command:RCPT+{p}"));
+                .map(|p| concat(&["command:RCPT+", &p]));
         }
         // A local delivery agent's own report (sendmail's `mail.local:
         // unknown user: ...`): the mailbox store answered, so its user-unknown
@@ -221,7 +224,7 @@ impl Ctx<'_> {
         if self.command.is_none() && is_local_delivery(self.text) {
             return self
                 .phrase(UserUnknown)
-                .map(|p| format!("local-delivery+{p}"));
+                .map(|p| concat(&["local-delivery+", &p]));
         }
         None
     }
@@ -232,7 +235,7 @@ impl Ctx<'_> {
         }
         let words = || self.phrase(Filtered).or_else(|| self.phrase(UserUnknown));
         if self.names(Filtered) {
-            return words().map(|p| format!("{}+{p}", self.by_status()));
+            return words().map(|p| concat(&[&self.by_status(), "+", &p]));
         }
         if self.command_is(&[Command::Rcpt, Command::Mail]) {
             return None;
@@ -240,7 +243,7 @@ impl Ctx<'_> {
         // User-unknown wording after the recipient was accepted (or with no
         // command known) comes from a filter, not from the address book.
         let command = self.command.map_or("none", Command::as_str);
-        words().map(|p| format!("command:{command}+{p}"))
+        words().map(|p| concat(&["command:", command, "+", &p]))
     }
 
     fn rejected(&self) -> Option<String> {
@@ -248,7 +251,9 @@ impl Ctx<'_> {
             return Some(self.by_status());
         }
         match self.command {
-            Some(Command::Mail) => self.phrase(Rejected).map(|p| format!("command:MAIL+{p}")),
+            Some(Command::Mail) => self
+                .phrase(Rejected)
+                .map(|p| concat(&["command:MAIL+", &p])),
             Some(Command::Data | Command::EndOfData) if !self.names(UserUnknown) => {
                 self.phrase(Rejected)
             }
@@ -275,18 +280,15 @@ fn is_local_delivery(text: &str) -> bool {
 /// Decides the reason of one recipient. `text` is the normalised diagnosis
 /// and `hits` what the phrase table found in it.
 pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits<'_>, table: &Table) -> Verdict {
-    let verdict = |reason, rule: String| Verdict {
-        reason,
-        rule: rule.into(),
-    };
+    let verdict = |reason, rule: Cow<'static, str>| Verdict { reason, rule };
     let action = clue.action.trim();
     for delivered in ["delivered", "relayed", "expanded"] {
         if action.eq_ignore_ascii_case(delivered) {
-            return verdict(Delivered, format!("action:{delivered}"));
+            return verdict(Delivered, concat(&["action:", delivered]).into());
         }
     }
     if let Some(s) = clue.status.filter(|s| s.class() == 2) {
-        return verdict(Delivered, status_rule(s));
+        return verdict(Delivered, status_rule(s).into());
     }
     if let Some(v) = table.extra_verdict(hits) {
         return v;
@@ -308,7 +310,7 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits<'_>, table: &Table
     if diagnostic_type.is_none() {
         for &reason in BY_STATUS_AND_TEXT {
             if let Some(rule) = cx.holds(reason) {
-                return verdict(reason, rule);
+                return verdict(reason, rule.into());
             }
         }
     }
@@ -318,7 +320,7 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits<'_>, table: &Table
     let retry = named.is_none_or(status::is_retried) || diagnostic_type.is_some();
     if retry {
         if let Some(reason) = hits.first_of(BY_TEXT) {
-            return verdict(reason, cx.phrase(reason).unwrap_or_default());
+            return verdict(reason, cx.phrase(reason).unwrap_or_default().into());
         }
         let permanent = clue
             .replycode
@@ -327,7 +329,7 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits<'_>, table: &Table
             != Some(4);
         if cx.command == Some(Command::Mail) && permanent {
             // The sender was refused, and nothing says why.
-            return verdict(Rejected, "command:MAIL".to_owned());
+            return verdict(Rejected, Cow::Borrowed("command:MAIL"));
         }
         let by_class = match clue.status.map(|s| s.subject()) {
             Some(6) => Some(ContentError),
@@ -335,18 +337,18 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits<'_>, table: &Table
             _ => None,
         };
         if let Some(reason) = by_class {
-            return verdict(reason, cx.by_status());
+            return verdict(reason, cx.by_status().into());
         }
         if let Some(code) = cx.reply.filter(|c| matches!(c, 400..=407 | 500..=507)) {
-            return verdict(SyntaxError, format!("reply:{code}"));
+            return verdict(SyntaxError, format!("reply:{code}").into());
         }
     }
     if let Some(reason) = named {
-        return verdict(reason, cx.by_status());
+        return verdict(reason, cx.by_status().into());
     }
     // A local program failed and neither its words nor its status say more.
     if diagnostic_type == Some("x-unix") {
-        return verdict(MailerError, "type:x-unix".to_owned());
+        return verdict(MailerError, Cow::Borrowed("type:x-unix"));
     }
     if ["delayed", "expired"]
         .iter()
@@ -354,24 +356,24 @@ pub(super) fn decide(clue: &Clue<'_>, text: &str, hits: &Hits<'_>, table: &Table
     {
         return verdict(
             Expired,
-            format!("action:{}", cx.action.to_ascii_lowercase()),
+            concat(&["action:", &cx.action.to_ascii_lowercase()]).into(),
         );
     }
     if let Some(c) = cx
         .command
         .filter(|c| matches!(c, Command::Helo | Command::Ehlo | Command::Connect))
     {
-        return verdict(Blocked, format!("command:{}", c.as_str()));
+        return verdict(Blocked, concat(&["command:", c.as_str()]).into());
     }
 
     // Step 4.
     if let Some(p) = cx.phrase(Vacation) {
-        return verdict(Vacation, p);
+        return verdict(Vacation, p.into());
     }
     if !text.is_empty() {
-        return verdict(OnHold, "fallback:onhold".to_owned());
+        return verdict(OnHold, Cow::Borrowed("fallback:onhold"));
     }
-    verdict(Undefined, "none".to_owned())
+    verdict(Undefined, Cow::Borrowed("none"))
 }
 
 /// The phrase table alone: the first reason of [`PHRASE_ONLY`] the text names.
