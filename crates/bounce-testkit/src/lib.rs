@@ -44,6 +44,13 @@ impl Sentences {
     pub fn fill(&mut self, slots: &[&[&str]]) -> String {
         slots.iter().map(|s| s[self.below(s.len())]).collect()
     }
+
+    /// A string of fewer than `most` pieces, each any of `pieces`: for
+    /// readers whose input has no fixed order of slots.
+    pub fn any_of(&mut self, pieces: &[&str], most: usize) -> String {
+        let n = self.below(most);
+        (0..n).map(|_| pieces[self.below(pieces.len())]).collect()
+    }
 }
 
 /// The `N` capture groups of `re` in `text`, as a hand reader that replaces

@@ -90,21 +90,24 @@ pub fn looks_like_bounce(mail: &Mail<'_>) -> bool {
     SENDERS.iter().any(|s| from.contains(s)) || SUBJECTS.iter().any(|s| subject.contains(s))
 }
 
+/// The lines that usually separate a notice from the returned original.
+const CUT_MARKERS: [&str; 8] = [
+    "--- Below this line is a copy of the message",
+    "------ This is a copy of the message",
+    "----- Original message -----",
+    "----- Original Message -----",
+    "Original message follows",
+    "------ Returned message ------",
+    "--- The header of the original message is following",
+    "Content-Type: message/rfc822",
+];
+
 /// The text before the returned original, if a usual marker separates them.
 pub fn cut_original(body: &str) -> &str {
     // No marker holds another, so the first to start is the first to end:
     // the one an automaton of the standard kind reports. An NFA of the
     // leftmost kind is a tenth of the cost of that automaton to build.
-    static MARKERS: Markers = Markers::new(&[
-        "--- Below this line is a copy of the message",
-        "------ This is a copy of the message",
-        "----- Original message -----",
-        "----- Original Message -----",
-        "Original message follows",
-        "------ Returned message ------",
-        "--- The header of the original message is following",
-        "Content-Type: message/rfc822",
-    ]);
+    static MARKERS: Markers = Markers::new(&CUT_MARKERS);
     match MARKERS.first(body) {
         Some((at, _)) => &body[..at],
         None => body,
@@ -117,17 +120,7 @@ mod tests {
 
     #[test]
     fn the_original_is_cut_where_the_standard_automaton_cut_it() {
-        let patterns = [
-            "--- Below this line is a copy of the message",
-            "------ This is a copy of the message",
-            "----- Original message -----",
-            "----- Original Message -----",
-            "Original message follows",
-            "------ Returned message ------",
-            "--- The header of the original message is following",
-            "Content-Type: message/rfc822",
-        ];
-        let standard = aho_corasick::AhoCorasick::new(patterns).unwrap();
+        let standard = aho_corasick::AhoCorasick::new(CUT_MARKERS).unwrap();
         for body in [
             "",
             "no marker",
