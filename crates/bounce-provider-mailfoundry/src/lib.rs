@@ -167,6 +167,7 @@ mod tests {
         }
         for t in [
             "Server mx.example.org[192.0.2.1] failed with: 550",
+            "Server mx-1.example.org[192.0.2.1] failed with: 550",
             "mx.example.org[192.0.2.1] responded with failure: 550",
             "Server[192.0.2.1] failed with:",
             "Server  Server[1.2.3.4]\tfailed with:",
