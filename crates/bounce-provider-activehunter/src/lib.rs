@@ -4,7 +4,11 @@ use bounce_core::text;
 use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 
 const ERRORS: &str = "----- The following addresses had permanent fatal errors -----";
+/// [`ERRORS`], found by a searcher built once: every candidate is searched.
+static ERRORS_AT: bounce_core::text::Needle = bounce_core::text::Needle::new(ERRORS);
 const TRANSCRIPT: &str = "----- Transcript of session follows -----";
+/// [`TRANSCRIPT`], found by a searcher built once: every candidate is searched.
+static TRANSCRIPT_AT: bounce_core::text::Needle = bounce_core::text::Needle::new(TRANSCRIPT);
 
 struct ActiveHunter;
 
@@ -21,11 +25,11 @@ impl ProviderMatcher for ActiveHunter {
             return None;
         }
         let body = mail.body();
-        let errors = text::after_line_with(body, ERRORS)?;
-        let (list, transcript) = match errors.find(TRANSCRIPT) {
+        let errors = text::after_line_with_needle(body, &ERRORS_AT)?;
+        let (list, transcript) = match TRANSCRIPT_AT.find(errors) {
             Some(at) => (
                 &errors[..at],
-                text::after_line_with(&errors[at..], TRANSCRIPT).unwrap_or(""),
+                text::after_line_with_needle(&errors[at..], &TRANSCRIPT_AT).unwrap_or(""),
             ),
             None => (errors, ""),
         };

@@ -14,6 +14,7 @@
 //! `Bounce`, `Complaint`, `Delivery`, `DeliveryDelay` or `Reject`; see
 //! <https://docs.aws.amazon.com/ses/latest/dg/notification-contents.html>.
 
+use bounce_core::text::Needle;
 use bounce_core::{Draft, Mail, Reason, ReplyCode, Report, Status};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -49,12 +50,15 @@ pub(crate) fn decode(mail: &Mail<'_>) -> Option<Report> {
 fn find_json(body: &str) -> Option<Value> {
     let start = body.find('{')?;
     let text = &body[start..];
-    let text = match text.find("\n--\n") {
+    // Searchers built once: every notification's JSON text is searched.
+    static END: Needle = Needle::new("\n--\n");
+    static FOLD: Needle = Needle::new("!\n ");
+    let text = match END.find(text) {
         Some(end) => &text[..end],
         None => text,
     };
     // Copied only when there is a fold to undo.
-    let unfolded: Cow<'_, str> = if text.contains("!\n ") {
+    let unfolded: Cow<'_, str> = if FOLD.contains(text) {
         Cow::Owned(text.replace("!\n ", ""))
     } else {
         Cow::Borrowed(text)

@@ -86,8 +86,10 @@ impl ProviderMatcher for AmazonWorkMail {
             return None;
         }
         let body = mail.body();
-        let mut drafts = match body.find("Technical report:") {
-            Some(p) => rfc3464::recipients(&body[p + "Technical report:".len()..]),
+        // The searcher built once: every WorkMail notice is searched.
+        static REPORT: Needle = Needle::new("Technical report:");
+        let mut drafts = match REPORT.find(body) {
+            Some(p) => rfc3464::recipients(&body[p + REPORT.as_str().len()..]),
             None => Vec::new(),
         };
         if drafts.is_empty() {
@@ -132,7 +134,9 @@ static QUOTED: LazyLock<Regex> =
 /// The captures of `(Message expired[^<]*)(?:<([^>]+)>)?`: SES's words, and
 /// the last reply if one follows in brackets.
 fn expired(text: &str) -> Option<(&str, Option<&str>)> {
-    let start = text.find("Message expired")?;
+    // The searcher built once: every diagnosis is searched.
+    static EXPIRED: Needle = Needle::new("Message expired");
+    let start = EXPIRED.find(text)?;
     let end = text[start..].find('<').map_or(text.len(), |n| start + n);
     let last = text[end..]
         .strip_prefix('<')

@@ -7,6 +7,8 @@ use bounce_core::{text, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 const ERROR: &str = "Error message below:";
 /// ... and the line before the details of the returned message.
 const DETAILS: &str = "Message details:";
+/// [`DETAILS`], found by a searcher built once: every candidate is searched.
+static DETAILS_AT: bounce_core::text::Needle = bounce_core::text::Needle::new(DETAILS);
 
 struct ApacheJames;
 
@@ -23,9 +25,9 @@ impl ProviderMatcher for ApacheJames {
             return None;
         }
         let body = mail.body();
-        let details_at = body.find(DETAILS)?;
+        let details_at = DETAILS_AT.find(body)?;
         let notice = &body[..details_at];
-        let details = text::after_line_with(&body[details_at..], DETAILS).unwrap_or("");
+        let details = text::after_line_with_needle(&body[details_at..], &DETAILS_AT).unwrap_or("");
         // The error message, else the notice above it ("Error: Invalid user address").
         let diagnosis = match notice.find(ERROR) {
             Some(at) => squeeze(&notice[at + ERROR.len()..]),

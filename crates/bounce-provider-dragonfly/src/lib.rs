@@ -16,9 +16,10 @@ struct DragonFly;
 impl ProviderMatcher for DragonFly {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let body = mail.body();
-        let start = body.lines().position(|l| l.starts_with(INTRO))?;
+        // The lines after the first that starts with the introduction.
+        let mut lines = text::lines_lf(body);
+        lines.by_ref().find(|l| l.starts_with(INTRO))?;
         let mut recipients: Vec<Draft> = Vec::new();
-        let mut lines = body.lines().skip(start + 1);
         let mut follows = false;
         for line in lines.by_ref() {
             let t = line.trim();
@@ -55,9 +56,18 @@ impl ProviderMatcher for DragonFly {
         }
         let mut report = Report::new(recipients);
         if follows && mail.original_headers().is_none() {
-            let rest: Vec<&str> = lines.skip_while(|l| l.trim().is_empty()).collect();
-            if !rest.is_empty() {
-                report.original = Some(rest.join("\n"));
+            let mut rest = lines.skip_while(|l| l.trim().is_empty()).peekable();
+            if let Some(first) = rest.peek() {
+                // The rest of the body from that line on (`first` is a slice
+                // of `body`). Without a `\r`, its lines joined with `\n` are
+                // the text itself without its last line break, taken
+                // whole rather than line by line.
+                let tail = &body[first.as_ptr() as usize - body.as_ptr() as usize..];
+                report.original = Some(if tail.contains('\r') {
+                    rest.collect::<Vec<&str>>().join("\n")
+                } else {
+                    tail.strip_suffix('\n').unwrap_or(tail).to_owned()
+                });
             }
         }
         Some(report)

@@ -1,5 +1,6 @@
 #![doc = include_str!("../docs/exchange2003.md")]
 
+use bounce_core::text::{self, Needle};
 use bounce_core::{Draft, Mail, ProviderMatcher, Reason, Report, Status};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -147,10 +148,14 @@ impl ProviderMatcher for Exchange2003 {
             return None;
         }
         let body = mail.body();
-        let start = body
-            .lines()
-            .position(|l| HEADINGS.iter().any(|h| l.contains(h)))?;
-        let lines: Vec<&str> = body.lines().skip(start + 1).collect();
+        // Searchers built once: a candidate's lines are searched for each.
+        static HEADING_AT: [Needle; 3] = [
+            Needle::new(HEADINGS[0]),
+            Needle::new(HEADINGS[1]),
+            Needle::new(HEADINGS[2]),
+        ];
+        let start = text::lines_lf(body).position(|l| HEADING_AT.iter().any(|h| h.contains(l)))?;
+        let lines: Vec<&str> = text::lines_lf(body).skip(start + 1).collect();
         let mut out = Vec::new();
         let mut i = 0;
         while i < lines.len() {

@@ -5,6 +5,7 @@ use bounce_core::text::{self, find_address, Needle};
 use bounce_core::{
     Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, ReplyCode, Report, Status,
 };
+use std::sync::LazyLock;
 
 struct Exim;
 
@@ -544,16 +545,30 @@ fn decide_local(d: &mut Draft, pipe: bool) {
     if quotes_remote(&d.diagnosis, &lower) {
         return;
     }
-    let (reason, rule) =
-        if let Some((_, reason)) = LOCAL_MESSAGES.iter().find(|(m, _)| lower.contains(m)) {
-            (*reason, "exim:local-message")
-        } else if EXPIRY_MESSAGES.iter().any(|m| lower.contains(m)) {
-            (Reason::Expired, "exim:retry-timeout")
-        } else if pipe {
-            (Reason::MailerError, "exim:pipe")
-        } else {
-            return;
-        };
+    // Searchers built once, one per row and in the tables' order (the first
+    // row found decides, as `str::contains` row by row finds it, without a
+    // searcher built per row and recipient).
+    static LOCAL: LazyLock<Vec<Needle>> = LazyLock::new(|| {
+        LOCAL_MESSAGES
+            .iter()
+            .map(|&(m, _)| Needle::new(m))
+            .collect()
+    });
+    static EXPIRY: LazyLock<Vec<Needle>> =
+        LazyLock::new(|| EXPIRY_MESSAGES.iter().map(|&m| Needle::new(m)).collect());
+    let local = LOCAL_MESSAGES
+        .iter()
+        .zip(LOCAL.iter())
+        .find(|(_, m)| m.contains(&lower));
+    let (reason, rule) = if let Some(((_, reason), _)) = local {
+        (*reason, "exim:local-message")
+    } else if EXPIRY.iter().any(|m| m.contains(&lower)) {
+        (Reason::Expired, "exim:retry-timeout")
+    } else if pipe {
+        (Reason::MailerError, "exim:pipe")
+    } else {
+        return;
+    };
     d.reason = Some(reason);
     d.rule = rule;
     if d.status.is_none() && Status::find(&d.diagnosis).is_none() {

@@ -4,6 +4,8 @@ use bounce_core::{text, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Re
 
 /// The line before the returned message (indented) in fml's replies.
 const ORIGINAL: &str = "Original mail as follows:";
+/// [`ORIGINAL`], found by a searcher built once: every candidate is searched.
+static ORIGINAL_AT: bounce_core::text::Needle = bounce_core::text::Needle::new(ORIGINAL);
 
 /// fml's wordings (in its replies and their subjects) and the reason each
 /// says, with Sisimai's detail number for a status derived from a reason.
@@ -40,8 +42,11 @@ impl ProviderMatcher for Fml {
             return None;
         }
         let body = mail.body();
-        let (reply, original) = match body.find(ORIGINAL) {
-            Some(at) => (&body[..at], text::after_line_with(&body[at..], ORIGINAL)),
+        let (reply, original) = match ORIGINAL_AT.find(body) {
+            Some(at) => (
+                &body[..at],
+                text::after_line_with_needle(&body[at..], &ORIGINAL_AT),
+            ),
             None => (body, None),
         };
         let diagnosis = bounce_core::dispatch::squeeze(reply);

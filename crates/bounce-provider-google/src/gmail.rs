@@ -159,10 +159,8 @@ fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
         return None;
     }
     let (notice, original) = split_original(mail.body());
-    let start = notice
-        .lines()
-        .position(|l| l.trim_start().starts_with(START))?;
-    let lines: Vec<&str> = notice.lines().collect();
+    let start = text::lines_lf(notice).position(|l| l.trim_start().starts_with(START))?;
+    let lines: Vec<&str> = text::lines_lf(notice).collect();
     let delayed = lines[start].contains("delayed");
     let mut recipients: Vec<String> = Vec::new();
     let mut rest_from = lines.len();
@@ -184,13 +182,14 @@ fn decode_plain(mail: &Mail<'_>) -> Option<Report> {
     let rest = lines.get(rest_from..).unwrap_or_default().join("\n");
     // Searchers built once: every notice's text is searched.
     static DETAILS_AT: [Needle; 2] = [Needle::new(DETAILS[0]), Needle::new(DETAILS[1])];
+    static SERVER_SAID_AT: Needle = Needle::new(SERVER_SAID);
     let details = DETAILS_AT.iter().find_map(|d| {
         d.find(&rest)
             .map(|p| (&rest[p + d.as_str().len()..], d.as_str()))
     });
     let temporary = details.is_some_and(|(_, d)| d.contains("temporary"));
     let diagnosis = match details {
-        Some((d, _)) => match d.find(SERVER_SAID) {
+        Some((d, _)) => match SERVER_SAID_AT.find(d) {
             Some(p) => squeeze(&d[p + SERVER_SAID.len()..]),
             None => squeeze(d),
         },
@@ -251,7 +250,20 @@ fn decide(d: &mut Draft, details: &str, delayed: bool) {
         }
         return;
     }
-    if let Some((_, reason, rule)) = EXPLANATIONS.iter().find(|(p, _, _)| details.contains(p)) {
+    // Searchers built once, one per row, in the table's order: the first
+    // row found decides, as `str::contains` row by row finds it.
+    static EXPLAINED: LazyLock<Vec<Needle>> = LazyLock::new(|| {
+        EXPLANATIONS
+            .iter()
+            .map(|&(p, _, _)| Needle::new(p))
+            .collect()
+    });
+    let explained = EXPLANATIONS
+        .iter()
+        .zip(EXPLAINED.iter())
+        .find(|(_, p)| p.contains(details))
+        .map(|(row, _)| row);
+    if let Some((_, reason, rule)) = explained {
         d.reason = Some(*reason);
         d.rule = rule;
     } else if delayed && details.trim().is_empty() {

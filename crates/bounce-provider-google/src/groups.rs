@@ -5,7 +5,8 @@
 //! `X-Failed-Recipients`.
 
 use crate::{from_google_daemon, split_original};
-use bounce_core::{text, Draft, Mail, ProviderMatcher, Reason, Report};
+use bounce_core::text::{self, Needle};
+use bounce_core::{Draft, Mail, ProviderMatcher, Reason, Report};
 
 /// The `googlegroups` provider.
 pub(crate) struct GoogleGroups;
@@ -17,18 +18,18 @@ impl ProviderMatcher for GoogleGroups {
         }
         let failed = mail.header("X-Failed-Recipients")?;
         let (notice, original) = split_original(mail.body());
-        if !notice.contains("groups.google.com/support") {
+        // The searcher built once: every candidate's notice is searched.
+        static SUPPORT: Needle = Needle::new("groups.google.com/support");
+        if !SUPPORT.contains(notice) {
             return None;
         }
         // The notice is localised; its shape is not: paragraphs, then the
         // causes as a list of lines starting with "*".
-        let paragraphs: Vec<&str> = notice
-            .split("\n\n")
+        let paragraphs: Vec<&str> = text::split_blank_lines(notice)
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .collect();
-        let bullets = notice
-            .lines()
+        let bullets = text::lines_lf(notice)
             .filter(|l| l.trim_start().starts_with("* "))
             .count();
         let list_at = paragraphs.iter().position(|p| p.starts_with('*'));

@@ -135,7 +135,12 @@ pub(crate) fn decode(mail: &Mail<'_>) -> Option<Report> {
                 response.clone()
             };
         }
-        let said = format!("{} {}", d.diagnosis, explanation);
+        // What `format!("{} {}", ...)` writes, without the formatting
+        // machinery.
+        let mut said = String::with_capacity(d.diagnosis.len() + 1 + explanation.len());
+        said.push_str(&d.diagnosis);
+        said.push(' ');
+        said.push_str(explanation);
         let explained = EXPLAINED
             .iter()
             .zip(EXPLANATIONS)

@@ -4,6 +4,8 @@ use bounce_core::{text, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Re
 
 /// The line that separates the report from the returned message.
 const ORIGINAL: &str = "Original message follows.";
+/// [`ORIGINAL`], found by a searcher built once: every candidate is searched.
+static ORIGINAL_AT: bounce_core::text::Needle = bounce_core::text::Needle::new(ORIGINAL);
 /// Where IMail quotes the remote server's reply.
 const RESPONSE: &str = "Body of message generated response:";
 
@@ -32,8 +34,11 @@ struct IMailServer;
 impl ProviderMatcher for IMailServer {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let body = mail.body();
-        let (report, original) = match body.find(ORIGINAL) {
-            Some(at) => (&body[..at], text::after_line_with(&body[at..], ORIGINAL)),
+        let (report, original) = match ORIGINAL_AT.find(body) {
+            Some(at) => (
+                &body[..at],
+                text::after_line_with_needle(&body[at..], &ORIGINAL_AT),
+            ),
             None => (body, None),
         };
         let signed = mail

@@ -16,7 +16,10 @@ fn classify(diagnosis: &str) -> Option<(Reason, &'static str)> {
     let lower = diagnosis.to_ascii_lowercase();
     let mut filtered = false;
     let mut from = 0;
-    while let Some(pos) = lower[from..].find(": user unknown") {
+    // The searcher built once: every diagnosis is searched.
+    static USER_UNKNOWN: bounce_core::text::Needle =
+        bounce_core::text::Needle::new(": user unknown");
+    while let Some(pos) = USER_UNKNOWN.find(&lower[from..]) {
         let at = from + pos;
         let before = lower[..at].trim_end();
         if before.ends_with('>') {

@@ -7,13 +7,15 @@ use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 
 /// The sentence that opens the list of failed recipients.
 const MARKER: &str = "--- The following addresses had delivery problems ---";
+/// [`MARKER`], found by a searcher built once: every candidate is searched.
+static MARKER_AT: bounce_core::text::Needle = bounce_core::text::Needle::new(MARKER);
 
 struct McAfee;
 
 impl ProviderMatcher for McAfee {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let body = mail.body();
-        let listed = text::after_line_with(body, MARKER)?;
+        let listed = text::after_line_with_needle(body, &MARKER_AT)?;
         let nai = mail
             .header("X-NAI-Header")
             .is_some_and(|v| v.contains("Modified by McAfee"));

@@ -6,6 +6,8 @@ use bounce_core::text;
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 const LIST: &str = "I was unable to deliver your message to the following addresses:";
+/// [`LIST`], found by a searcher built once: every candidate is searched.
+static LIST_AT: bounce_core::text::Needle = bounce_core::text::Needle::new(LIST);
 /// The opening sentence, in the current and the older wording.
 const AGENTS: &[&str] = &[
     "This is the mail delivery agent at Symantec Email Security.cloud",
@@ -48,7 +50,7 @@ struct MessageLabs;
 impl ProviderMatcher for MessageLabs {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let body = mail.body();
-        let list = text::after_line_with(body, LIST)?;
+        let list = text::after_line_with_needle(body, &LIST_AT)?;
         let from = mail.from_address().to_ascii_lowercase();
         if !from.ends_with("messagelabs.com") && !AGENTS.iter().any(|a| body.contains(a)) {
             return None;

@@ -96,14 +96,19 @@ fn dsn_start(text: &str) -> Option<usize> {
 /// ```
 fn text_recipients(part: &str) -> Vec<Draft> {
     let mut out: Vec<Draft> = Vec::new();
-    for line in part.lines() {
+    // `text::lines_lf` and `text::trim_fast` split and trim as `lines` and
+    // `trim` do, a line break and an ASCII end found faster; the colon is
+    // found a byte at a time, the name before it being short.
+    for line in text::lines_lf(part) {
         if !line.starts_with([' ', '\t']) {
             continue;
         }
-        let Some((name, value)) = line.trim().split_once(':') else {
+        let t = text::trim_fast(line);
+        let Some(colon) = t.bytes().position(|c| c == b':') else {
             continue;
         };
-        let value = value.trim();
+        let (name, value) = (&t[..colon], &t[colon + 1..]);
+        let value = text::trim_fast(value);
         if name == "Recipient address" {
             out.push(Draft::new(value));
             continue;

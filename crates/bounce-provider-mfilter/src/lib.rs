@@ -1,6 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::text;
+use bounce_core::text::{self, Needle};
 use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 
 const SERVER: &str = "-------server message";
@@ -14,11 +14,15 @@ struct MFilter;
 impl ProviderMatcher for MFilter {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let body = mail.body();
-        let server_at = body.find(SERVER)?;
+        // The searcher built once: every candidate's body is searched.
+        static SERVER_AT: Needle = Needle::new(SERVER);
+        let server_at = SERVER_AT.find(body)?;
         let by_mailer = mail
             .header("X-Mailer")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("m-FILTER"));
-        if !by_mailer && !body.contains(SELF) {
+        // The searcher built once: a candidate without the header is searched.
+        static SELF_AT: Needle = Needle::new(SELF);
+        if !by_mailer && !SELF_AT.contains(body) {
             return None;
         }
         let original_at = ORIGINAL
@@ -81,7 +85,9 @@ impl ProviderMatcher for MFilter {
 /// up to `BODY:`.
 fn original_block(rest: &str) -> Option<String> {
     let block = text::after_line_with(rest, "-------original")?;
-    let end = block.find("\nBODY:").map_or(block.len(), |n| n + 1);
+    // The searcher built once: every block is searched.
+    static BODY: Needle = Needle::new("\nBODY:");
+    let end = BODY.find(block).map_or(block.len(), |n| n + 1);
     Some(block[..end].to_owned())
 }
 

@@ -6,8 +6,9 @@
 
 use crate::is_microsoft_cloud;
 use bounce_core::standard::rfc3464;
-use bounce_core::text::Needle;
+use bounce_core::text::{self, Needle};
 use bounce_core::{Mail, ProviderMatcher, Reason, Report};
+use std::sync::LazyLock;
 
 /// The `outlook` provider.
 pub(crate) struct Outlook;
@@ -48,8 +49,7 @@ impl ProviderMatcher for Outlook {
         // been delayed.", "Unable to deliver message to the following
         // recipients, due to being unable to connect successfully to the
         // destination mail server.").
-        let summary = body[start + START.len()..]
-            .split("\n\n")
+        let summary = text::split_blank_lines(&body[start + START.len()..])
             .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
             .find(|p| {
                 !p.is_empty()
@@ -58,11 +58,21 @@ impl ProviderMatcher for Outlook {
                     && !p.starts_with("YOU DO NOT NEED")
             })
             .unwrap_or_default();
-        for d in &mut drafts {
-            if let Some((_, reason, rule)) = EXPLANATIONS
+        // Searchers built once, one per row, in the table's order: the
+        // first row found decides, as `str::contains` row by row finds it.
+        static EXPLAINED: LazyLock<Vec<Needle>> = LazyLock::new(|| {
+            EXPLANATIONS
                 .iter()
-                .find(|(p, _, _)| d.diagnosis.contains(p))
-            {
+                .map(|&(p, _, _)| Needle::new(p))
+                .collect()
+        });
+        for d in &mut drafts {
+            let explained = EXPLANATIONS
+                .iter()
+                .zip(EXPLAINED.iter())
+                .find(|(_, p)| p.contains(&d.diagnosis))
+                .map(|(row, _)| row);
+            if let Some((_, reason, rule)) = explained {
                 d.reason = Some(*reason);
                 d.rule = rule;
             }

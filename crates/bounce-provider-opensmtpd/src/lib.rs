@@ -28,14 +28,21 @@ impl ProviderMatcher for OpenSmtpd {
         }
         let notice = &body[start..];
         let (notice, original) = match BELOW_AT.find(notice) {
-            Some(end) => (&notice[..end], text::after_line_with(&notice[end..], BELOW)),
+            Some(end) => (
+                &notice[..end],
+                text::after_line_with_needle(&notice[end..], &BELOW_AT),
+            ),
             None => (notice, None),
         };
-        let mut recipients: Vec<Draft> = notice.lines().filter_map(recipient_line).collect();
+        let mut recipients: Vec<Draft> =
+            text::lines_lf(notice).filter_map(recipient_line).collect();
         // A success notice lists recipients the same way.
-        let action = if notice.contains("successfully delivered to these recipients") {
+        // Searchers built once: every notice is searched.
+        static DELIVERED: Needle = Needle::new("successfully delivered to these recipients");
+        static RELAYED: Needle = Needle::new("was relayed to these recipients");
+        let action = if DELIVERED.contains(notice) {
             "delivered"
-        } else if notice.contains("was relayed to these recipients") {
+        } else if RELAYED.contains(notice) {
             "relayed"
         } else {
             ""

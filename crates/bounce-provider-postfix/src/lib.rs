@@ -52,12 +52,15 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
 /// its signature (`The mail system`, `The Postfix program`) when the opening
 /// line was removed. `None` when there is neither.
 pub fn after_opening(body: &str) -> Option<&str> {
+    // Searchers built once: every opening line is searched.
+    static POSTFIX: Needle = Needle::new("Postfix");
+    static MAIL_SYSTEM: Needle = Needle::new("mail system");
     let mut pos = 0;
     let mut signature: Option<usize> = None;
     for line in bounce_core::text::split_inclusive_lf(body) {
         let end = pos + line.len();
         let t = line.trim();
-        if t.starts_with("This is the") && (t.contains("Postfix") || t.contains("mail system")) {
+        if t.starts_with("This is the") && (POSTFIX.contains(t) || MAIL_SYSTEM.contains(t)) {
             return Some(&body[end..]);
         }
         if signature.is_none() && (t == "The mail system" || t.starts_with("The Postfix program")) {

@@ -40,6 +40,9 @@ impl Paragraph {
         if let Some(pos) = IN_REPLY.find(&lower) {
             let tail = &lower[pos..];
             let tail = &tail[..tail.find(')').map_or(tail.len(), |n| n + 1)];
+            if let Some(c) = common_tail(tail) {
+                return Some(c);
+            }
             return match Command::find(tail) {
                 Some(c) => Some(c),
                 None if tail.contains("initial greeting") => Some(Command::Connect),
@@ -70,15 +73,17 @@ impl Paragraph {
     /// The remote host named in `host NAME[ip] said:`, `connect to NAME[ip]`,
     /// `lost connection with NAME[ip]` or `conversation with NAME[ip]`.
     pub fn rhost(&self) -> Option<&str> {
-        for lead in [
-            "host ",
-            "connect to ",
-            "connection with ",
-            "conversation with ",
-        ] {
+        // Searchers built once: every paragraph's text is searched.
+        static LEADS: [Needle; 4] = [
+            Needle::new("host "),
+            Needle::new("connect to "),
+            Needle::new("connection with "),
+            Needle::new("conversation with "),
+        ];
+        for lead in &LEADS {
             let mut from = 0;
-            while let Some(off) = self.text[from..].find(lead) {
-                let start = from + off + lead.len();
+            while let Some(off) = lead.find(&self.text[from..]) {
+                let start = from + off + lead.as_str().len();
                 let rest = &self.text[start..];
                 let end = rest
                     .find(|c: char| c == '[' || c.is_whitespace() || c == ':')
@@ -103,12 +108,27 @@ impl Paragraph {
     }
 }
 
+/// What [`Command::find`] gives for the `(in reply to ... command)` tails
+/// Postfix writes most, known without its search of the whole phrase table
+/// (a test checks each against it); `None` for any other tail.
+fn common_tail(tail: &str) -> Option<Command> {
+    Some(match tail {
+        "(in reply to rcpt to command)" => Command::Rcpt,
+        "(in reply to end of data command)" => Command::EndOfData,
+        "(in reply to mail from command)" => Command::Mail,
+        "(in reply to data command)" => Command::Data,
+        "(in reply to ehlo command)" => Command::Ehlo,
+        "(in reply to helo command)" => Command::Helo,
+        _ => return None,
+    })
+}
+
 /// Where a recipient paragraph starts: a line `<local@domain>:` or
 /// `<local@domain> (expanded from ...`. bounce(8) indents the lines it wraps
 /// by four spaces, so an indented `<address>:` continues the paragraph (the
 /// remote server quoting the address).
 fn starts_paragraph(line: &str) -> bool {
-    let t = line.trim_start();
+    let t = trim_start_quick(line);
     let indent = &line[..line.len() - t.len()];
     if indent.contains('\t') || indent.len() >= 4 {
         return false;
@@ -125,6 +145,21 @@ fn starts_paragraph(line: &str) -> bool {
     }
     let after = &rest[close + 1..];
     after.starts_with(':') || after.starts_with(" (expanded")
+}
+
+/// `text.trim_start()`, the ASCII white space skipped byte by byte: only a
+/// non-ASCII character after it needs the Unicode tables (every line that
+/// may start a paragraph is trimmed).
+fn trim_start_quick(text: &str) -> &str {
+    let b = text.as_bytes();
+    let start = b
+        .iter()
+        .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+        .unwrap_or(b.len());
+    if b.get(start).is_some_and(|c| !c.is_ascii()) {
+        return text.trim_start();
+    }
+    &text[start..]
 }
 
 /// Splits a joined paragraph into (recipient, alias, text), the text's
@@ -200,7 +235,7 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
             };
             let lt = pos + lt;
             let start = memchr::memrchr(b'\n', &b[pos..lt]).map_or(pos, |n| pos + n + 1);
-            if !text[start..lt].trim_start().is_empty() {
+            if !trim_start_quick(&text[start..lt]).is_empty() {
                 pos = memchr::memchr(b'\n', &b[lt..]).map_or(b.len(), |n| lt + n + 1);
                 continue;
             }
@@ -213,10 +248,13 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
             Some(l) => l.strip_suffix('\r').unwrap_or(l),
             None => line,
         };
-        let t = line.trim();
+        let t = text::trim_fast(line);
         if starts_paragraph(line) {
             flush(&joined, &mut open);
             joined.clear();
+            // Room for a paragraph of a few wrapped lines at once, rather
+            // than growing line by line.
+            joined.reserve(256);
             joined.push_str(t);
             open = true;
         } else if t.is_empty() {
@@ -296,11 +334,13 @@ fn original_marker_line(text: &str) -> Option<usize> {
 /// The header block of a returned message written inline after a
 /// `Content-Type: message/rfc822` line: what follows the part's own headers.
 fn inline_original(rest: &str) -> Option<String> {
+    // The searcher built once: both ends are blank lines.
+    static BLANK: Needle = Needle::new("\n\n");
     let nl = rest.find('\n')?;
     let after_marker = &rest[nl + 1..];
-    let blank = after_marker.find("\n\n").map_or(0, |b| b + 2);
+    let blank = BLANK.find(after_marker).map_or(0, |b| b + 2);
     let block = &after_marker[blank..];
-    let end = block.find("\n\n").unwrap_or(block.len());
+    let end = BLANK.find(block).unwrap_or(block.len());
     let block = &block[..end];
     text::header_fields(block)
         .iter()
@@ -334,11 +374,7 @@ pub fn decode_notice(mail: &Mail<'_>, text: &str) -> Option<Report> {
     } else {
         merge(&mut drafts, &paras);
     }
-    if drafts.is_empty()
-        && text
-            .to_ascii_lowercase()
-            .contains("--- delivery report unavailable ---")
-    {
+    if drafts.is_empty() && report_unavailable(text) {
         // bounce(8) could not read its log: the original's To is all we have.
         let to = mail
             .original_headers()
@@ -366,13 +402,37 @@ pub fn decode_notice(mail: &Mail<'_>, text: &str) -> Option<Report> {
     Some(report)
 }
 
+/// Whether `text` says `--- Delivery report unavailable ---` ASCII
+/// case-insensitively, as its lowercase copy would contain the lowercase
+/// words: the text is searched for the `--- ` that starts the marker (which
+/// lowercasing leaves as it is), and the marker compared without case where
+/// one stands, without copying the text.
+fn report_unavailable(text: &str) -> bool {
+    const MARKER: &str = "--- delivery report unavailable ---";
+    // The searcher built once: a notice without recipients is searched.
+    static DASHES: Needle = Needle::new("--- ");
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = DASHES.find(&text[from..]) {
+        let at = from + at;
+        if b[at..]
+            .get(..MARKER.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(MARKER.as_bytes()))
+        {
+            return true;
+        }
+        // Past the dash found: `at + 1` is on a character boundary.
+        from = at + 1;
+    }
+    false
+}
+
 /// The `X-Postfix-Sender` of a delivery-status text, without its type.
 fn postfix_sender(dsn: &str) -> Option<String> {
-    let groups = text::field_groups(dsn);
-    let v = groups
-        .iter()
-        .find_map(|g| text::field(g, "X-Postfix-Sender"))?;
-    let addr = text::clean_address(v);
+    // The first group's field, as `field_groups` and `field` find it, read
+    // without building every field of every group.
+    let v = text::field_group_values(dsn, &["X-Postfix-Sender"]).find_map(|[v]| v)?;
+    let addr = text::clean_address(&v);
     addr.contains('@').then_some(addr)
 }
 
@@ -582,6 +642,61 @@ mod tests {
             "<a@example.jp>: x\n\u{e9}<b@example.jp>: y\n",
         ] {
             assert_eq!(paragraphs(text), paragraphs_line_by_line(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn common_tails_are_what_the_phrase_search_finds() {
+        for tail in [
+            "(in reply to rcpt to command)",
+            "(in reply to end of data command)",
+            "(in reply to mail from command)",
+            "(in reply to data command)",
+            "(in reply to ehlo command)",
+            "(in reply to helo command)",
+        ] {
+            assert_eq!(common_tail(tail), Command::find(tail), "{tail}");
+            assert!(common_tail(tail).is_some(), "{tail}");
+        }
+        assert_eq!(common_tail("(in reply to quit command)"), None);
+    }
+
+    #[test]
+    fn an_unavailable_report_is_found_as_in_the_lowercase_text() {
+        for text in [
+            "",
+            "---",
+            "--- delivery report unavailable ---",
+            "x\n--- Delivery Report Unavailable ---\n",
+            "---- DELIVERY REPORT UNAVAILABLE ---",
+            "--- --- delivery report unavailable --",
+            "--- delivery report unavailable --- ",
+            "\u{e9}--- delivery report unavailable ---",
+            "--- delivery\u{e9}report unavailable ---",
+        ] {
+            assert_eq!(
+                report_unavailable(text),
+                text.to_ascii_lowercase()
+                    .contains("--- delivery report unavailable ---"),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn trim_start_quick_is_trim_start() {
+        for text in [
+            "",
+            " ",
+            "\t<a",
+            " \u{a0}<a",
+            "\u{3000}x",
+            "\r\x0b\x0cx ",
+            "  ",
+            "x",
+            " \u{e9}",
+        ] {
+            assert_eq!(trim_start_quick(text), text.trim_start(), "{text:?}");
         }
     }
 

@@ -2,8 +2,9 @@
 
 use bounce_core::rules::{self, Markers};
 use bounce_core::smtp::{Command, ReplyCode};
-use bounce_core::text::Needle;
+use bounce_core::text::{self, Needle};
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
+use std::sync::LazyLock;
 
 /// Sentences that open the list of failed recipients: qmail-send's own
 /// (`qmail-send.c`), and those of the qmail forks and translations that keep
@@ -200,7 +201,9 @@ pub fn is_qmail(mail: &Mail<'_>) -> bool {
         name.eq_ignore_ascii_case("Received")
             && (value.contains("invoked for bounce") || value.contains("invoked from network"))
     });
-    received || mail.body().contains("This is the qmail-send program at")
+    // The searcher built once: a candidate without the header is searched.
+    static PROGRAM: Needle = Needle::new("This is the qmail-send program at");
+    received || PROGRAM.contains(mail.body())
 }
 
 /// Decodes a qmail bounce: checks the headers ([`is_qmail`]), then reads the
@@ -224,7 +227,7 @@ pub fn decode_text(body: &str) -> Option<Report> {
     let (notice, original) = split_original(&body[start..]);
     let lhost = local_host(notice);
 
-    let blocks = rules::headed_blocks(notice.lines(), rules::bracketed_address);
+    let blocks = rules::headed_blocks(text::lines_lf(notice), rules::bracketed_address);
     let recipients: Vec<Draft> = blocks
         .iter()
         .map(|(addr, lines)| draft(addr, lines, lhost))
@@ -247,7 +250,9 @@ fn split_original(text: &str) -> (&str, Option<&str>) {
         .split_once('\n')
         .map_or("", |(_, r)| r);
     let rest = rest.trim_start_matches(['\n', ' ', '\t']);
-    let end = rest.find("\n\n").map_or(rest.len(), |n| n + 1);
+    // The searcher built once: the copy's header block ends at it.
+    static BLANK: Needle = Needle::new("\n\n");
+    let end = BLANK.find(rest).map_or(rest.len(), |n| n + 1);
     let block = &rest[..end];
     let is_header = block.lines().next().is_some_and(|l| {
         l.split_once(':')
@@ -291,10 +296,21 @@ fn draft(addr: &str, lines: &[&str], lhost: &str) -> Draft {
         d.reason = Some(Reason::Blocked);
         d.rule = "qmail:helo-rejected";
     } else if remote.is_none() {
+        // Searchers built once, one per row, in the table's order: the
+        // first row whose words are there decides, as `str::contains` row
+        // by row would find it without building a searcher per row.
+        static OWN_NEEDLES: LazyLock<Vec<Needle>> = LazyLock::new(|| {
+            OWN_WORDS
+                .iter()
+                .map(|&(_, words, _)| Needle::new(words))
+                .collect()
+        });
         let lower = diagnosis.to_ascii_lowercase();
         if let Some(&(reason, _, rule)) = OWN_WORDS
             .iter()
-            .find(|(_, needle, _)| lower.contains(needle))
+            .zip(OWN_NEEDLES.iter())
+            .find(|(_, needle)| needle.contains(&lower))
+            .map(|(row, _)| row)
         {
             d.reason = Some(reason);
             d.rule = rule;

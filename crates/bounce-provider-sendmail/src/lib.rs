@@ -207,7 +207,7 @@ fn from_dsn(dsn: &str) -> Vec<Draft> {
             }
             continue;
         };
-        let mut d = Draft::new(text::clean_address(rcpt));
+        let mut d = Draft::new(rfc3464::clean_recipient(rcpt));
         // A field written as the recipient's is (once cleaned) the
         // recipient itself: passed over without cleaning it.
         for alias in [g.actual_recipient(), g.original_recipient()]
@@ -215,7 +215,7 @@ fn from_dsn(dsn: &str) -> Vec<Draft> {
             .flatten()
             .filter(|&a| a != rcpt)
         {
-            let a = text::clean_address(alias);
+            let a = rfc3464::clean_recipient(alias);
             if !a.is_empty() && !a.eq_ignore_ascii_case(&d.recipient) {
                 d.alias = a;
                 break;

@@ -3,6 +3,9 @@
 //! transcript of the SMTP session ("Transcript of session follows"), read
 //! line by line into slices of the text.
 
+// `str::trim` as the lines are trimmed, without the Unicode tables for
+// ASCII ends: every line of the notice is trimmed.
+use bounce_core::text::trim_fast;
 use bounce_core::{ReplyCode, Status};
 
 /// Which list a failed address was in.
@@ -104,10 +107,10 @@ pub fn separator(line: &str) -> Option<&str> {
     {
         return None;
     }
-    let t = line.trim();
+    let t = trim_fast(line);
     let inner = t.strip_prefix("---")?.trim_start_matches('-');
     let inner = inner.strip_suffix("---")?.trim_end_matches('-');
-    let inner = inner.trim();
+    let inner = trim_fast(inner);
     (!inner.is_empty()).then_some(inner)
 }
 
@@ -142,7 +145,7 @@ impl<'a> Notice<'a> {
                 };
                 continue;
             }
-            if line.trim().is_empty() {
+            if trim_fast(line).is_empty() {
                 continue;
             }
             match section {
@@ -155,7 +158,7 @@ impl<'a> Notice<'a> {
     }
 
     fn list_line(&mut self, line: &'a str, severity: Severity) {
-        let t = line.trim();
+        let t = trim_fast(line);
         if line.starts_with([' ', '\t']) && t.starts_with('(') {
             let inner = t.strip_prefix('(').unwrap_or(t);
             let inner = inner.strip_suffix(')').unwrap_or(inner).trim();
@@ -203,7 +206,7 @@ impl<'a> Notice<'a> {
 impl<'a> Line<'a> {
     /// Classifies one non-blank transcript line.
     pub fn parse(line: &'a str) -> Line<'a> {
-        let t = line.trim();
+        let t = trim_fast(line);
         if let Some(rest) = t
             .strip_prefix("... while talking to ")
             .or_else(|| t.strip_prefix("...while talking to "))
@@ -212,10 +215,10 @@ impl<'a> Line<'a> {
             return Line::Talking(host.trim_start_matches('[').trim_end_matches(']'));
         }
         if let Some(rest) = t.strip_prefix(">>>") {
-            return Line::Sent(rest.trim());
+            return Line::Sent(trim_fast(rest));
         }
         if let Some(rest) = t.strip_prefix("<<<") {
-            return Line::Received(rest.trim());
+            return Line::Received(trim_fast(rest));
         }
         match ErrorLine::parse(t) {
             Some(e) => Line::Error(e),
@@ -247,7 +250,7 @@ impl<'a> ErrorLine<'a> {
             Some(dots)
                 if rest[dots + 3..].is_empty() || rest[dots + 3..].starts_with([' ', '\t']) =>
             {
-                let w = rest[..dots].trim();
+                let w = trim_fast(&rest[..dots]);
                 let w = unbracket(w);
                 // `421 example.org (smtp)... Deferred` names a host, not an address.
                 if w.is_empty() || w.contains(' ') && !w.starts_with(['|', '"']) {
@@ -302,9 +305,15 @@ fn strip_prefix_ci<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
 
 /// `<user@example.jp>` → `user@example.jp`.
 pub fn unbracket(text: &str) -> &str {
-    let t = text.trim();
+    let t = trim_fast(text);
     match t.strip_prefix('<') {
-        Some(inner) => inner.split('>').next().unwrap_or(inner).trim(),
+        // Up to the first `>`, as `split('>').next()` cuts it.
+        Some(inner) => trim_fast(
+            inner
+                .bytes()
+                .position(|c| c == b'>')
+                .map_or(inner, |i| &inner[..i]),
+        ),
         None => t,
     }
 }

@@ -7,6 +7,8 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 const START: &str = "This is an automatically generated Delivery Status Notification.";
+/// [`START`], found by a searcher built once: every candidate is searched.
+static START_AT: bounce_core::text::Needle = bounce_core::text::Needle::new(START);
 
 /// `SMTP:RCPT host 192.0.2.8: 553 5.3.0 ...`.
 static SMTP: LazyLock<Regex> = LazyLock::new(|| {
@@ -18,7 +20,7 @@ struct X3;
 impl ProviderMatcher for X3 {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let body = mail.body();
-        let text_part = text::after_line_with(body, START)?;
+        let text_part = text::after_line_with_needle(body, &START_AT)?;
         let mut drafts: Vec<Draft> = Vec::new();
         let mut detail = Draft::default();
         let mut permanent = false;

@@ -8,6 +8,8 @@ const TO: &str = "NotificationRecipients";
 /// "Mail Delivery Subsystem" in base64, as the encoded display name has it.
 const ENCODED_NAME: &str = "TWFpbCBEZWxpdmVyeSBTdWJzeXN0ZW0";
 const ERRORS: &str = "----- The following addresses had permanent delivery errors -----";
+/// [`ERRORS`], found by a searcher built once: every candidate is searched.
+static ERRORS_AT: bounce_core::text::Needle = bounce_core::text::Needle::new(ERRORS);
 
 struct X5;
 
@@ -53,7 +55,7 @@ impl ProviderMatcher for X5 {
 
 /// Addresses listed under the error line of the notification's text.
 fn listed(body: &str) -> Vec<Draft> {
-    let Some(list) = text::after_line_with(body, ERRORS) else {
+    let Some(list) = text::after_line_with_needle(body, &ERRORS_AT) else {
         return Vec::new();
     };
     let mut out: Vec<Draft> = Vec::new();

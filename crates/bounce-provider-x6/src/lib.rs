@@ -6,6 +6,8 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 const START: &str = "We had trouble delivering your message. Full details follow:";
+/// [`START`], found by a searcher built once: every candidate is searched.
+static START_AT: bounce_core::text::Needle = bounce_core::text::Needle::new(START);
 
 /// `The following recipients returned permanent errors: A, B. Reason: ...`.
 static RETURNED: LazyLock<Regex> = LazyLock::new(|| {
@@ -26,7 +28,7 @@ struct X6;
 impl ProviderMatcher for X6 {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let body = mail.body();
-        let details = text::after_line_with(body, START)?;
+        let details = text::after_line_with_needle(body, &START_AT)?;
         let mut drafts: Vec<Draft> = Vec::new();
         for line in details.lines() {
             let line = line.trim();

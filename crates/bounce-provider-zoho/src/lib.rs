@@ -1,6 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::text::{find_address, is_address};
+use bounce_core::text::{find_address, is_address, Needle};
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, ReplyCode, Report};
 
 /// The opening of both of Zoho's notices ("... by mail delivery software."
@@ -72,9 +72,12 @@ impl ProviderMatcher for Zoho {
 /// The header block of the returned message, which Zoho writes inline after
 /// the report (`Received:from mail.zoho.com by mx.zohomail.com ...`).
 fn returned_headers(notice: &str) -> Option<String> {
-    let start = notice.find("\nReceived:")? + 1;
+    // Searchers built once: every notice is searched.
+    static RECEIVED: Needle = Needle::new("\nReceived:");
+    static BLANK: Needle = Needle::new("\n\n");
+    let start = RECEIVED.find(notice)? + 1;
     let rest = &notice[start..];
-    let end = rest.find("\n\n").map_or(rest.len(), |n| n + 1);
+    let end = BLANK.find(rest).map_or(rest.len(), |n| n + 1);
     Some(rest[..end].to_owned())
 }
 

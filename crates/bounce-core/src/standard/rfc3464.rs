@@ -56,7 +56,8 @@ pub fn explanation(body: &str, recipient: &str) -> String {
         None => body,
     };
     let mut out: Vec<&str> = Vec::new();
-    if let Some(transcript) = text::after_line_with(body, "Transcript of session follows") {
+    static TRANSCRIPT: Needle = Needle::new("Transcript of session follows");
+    if let Some(transcript) = text::after_line_with_needle(body, &TRANSCRIPT) {
         for line in transcript.lines().map(str::trim) {
             if line.is_empty() {
                 if out.is_empty() {
@@ -70,8 +71,10 @@ pub fn explanation(body: &str, recipient: &str) -> String {
     if out.is_empty() {
         let local = recipient.to_ascii_lowercase();
         for line in body.lines().map(str::trim) {
-            let lower = line.to_ascii_lowercase();
-            if lower.contains(&local)
+            // Every line contains the empty name (the report's shared
+            // explanation): no lowercase copy is needed to tell.
+            if local.is_empty()
+                || line.to_ascii_lowercase().contains(&local)
                 || ReplyCode::find(line).is_some()
                 || Status::find(line).is_some()
             {
@@ -151,10 +154,226 @@ impl Group<'_> {
 }
 
 /// The groups of a delivery-status text with the fields the decoders read,
-/// in order: what `text::field_groups` and `text::field` give, read in one
-/// pass without building every field of every group.
+/// in order: what `text::field_groups` and `text::field` give (and
+/// `text::field_group_values`), read in one pass without building every
+/// field of every group.
 pub fn groups(dsn: &str) -> impl Iterator<Item = Group<'_>> {
-    text::field_group_values(dsn, &GROUP_FIELDS).map(|values| Group { values })
+    let mut rest = dsn;
+    std::iter::from_fn(move || loop {
+        let (values, after) = next_group(rest)?;
+        rest = after;
+        if let Some(values) = values {
+            return Some(Group { values });
+        }
+    })
+}
+
+/// The values of a [`Group`], in the order of [`GROUP_FIELDS`].
+type Values<'t> = [Option<Cow<'t, str>>; GROUP_FIELDS.len()];
+
+/// The first group of `text` and the text after it; `None` when only line
+/// breaks and white space are left. The group's values are `None` when no
+/// line of it is a field (such a group is passed over).
+///
+/// Groups are cut where `text::field_groups` cuts them: after the `\n`,
+/// `\r`, space and tab at the start, up to the first line (after a line
+/// break) of spaces, tabs and `\r` only that a line break ends, or the
+/// text's end when the line is not empty. Each line is read once, and
+/// whether the next one ends the group is seen at its first bytes, where
+/// `text::field_group_values` finds the end of a group first and then splits
+/// it into lines, searching every line break twice.
+fn next_group(text: &str) -> Option<(Option<Values<'_>>, &str)> {
+    let b = text.as_bytes();
+    let mut pos = b
+        .iter()
+        .position(|c| !matches!(c, b'\n' | b'\r' | b' ' | b'\t'))?;
+    let mut fields = Fields {
+        values: std::array::from_fn(|_| None),
+        any: false,
+        last: None,
+        over: false,
+    };
+    loop {
+        let nl = memchr::memchr(b'\n', &b[pos..]).map(|n| pos + n);
+        if !fields.over {
+            fields.read(&text[pos..nl.unwrap_or(b.len())]);
+        }
+        let Some(nl) = nl else {
+            return Some((fields.any.then_some(fields.values), ""));
+        };
+        let start = nl + 1;
+        let mut j = start;
+        while j < b.len() && matches!(b[j], b' ' | b'\t' | b'\r') {
+            j += 1;
+        }
+        if j < b.len() && b[j] == b'\n' || j == b.len() && j > start {
+            return Some((fields.any.then_some(fields.values), &text[start..]));
+        }
+        pos = start;
+    }
+}
+
+/// The fields of one group as its lines are read.
+struct Fields<'t> {
+    values: Values<'t>,
+    /// Whether a line was a field.
+    any: bool,
+    /// The value a continuation line extends: the last field read, when it
+    /// is the first of a name asked for (the others are not kept).
+    last: Option<usize>,
+    /// Whether a blank line (to `trim`) came after a field: the rest of the
+    /// group is not read.
+    over: bool,
+}
+
+impl<'t> Fields<'t> {
+    /// Reads one line (without its `\n`), as `text::header_fields` reads it.
+    fn read(&mut self, line: &'t str) {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let b = line.as_bytes();
+        // A line that starts with a graphic ASCII byte is not blank: only
+        // the others need the (Unicode) trim to tell.
+        if !b.first().is_some_and(u8::is_ascii_graphic) && line.trim().is_empty() {
+            self.over = self.any;
+            return;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(v) = self.last.and_then(|i| self.values[i].as_mut()) {
+                let v = v.to_mut();
+                v.push(' ');
+                v.push_str(text::trim_fast(line));
+            }
+            return;
+        }
+        // The name runs to the first colon and is graphic ASCII: a byte
+        // that is not, before any colon, makes the line no field.
+        let colon = name_end(b).filter(|&i| i > 0 && b[i] == b':');
+        if let Some(colon) = colon {
+            let name = &b[..colon];
+            self.any = true;
+            self.last = None;
+            if let Some(i) = slot(name).filter(|&i| self.values[i].is_none()) {
+                self.values[i] = Some(Cow::Borrowed(trim_value(&line[colon + 1..])));
+                self.last = Some(i);
+            }
+        }
+    }
+}
+
+/// `value.trim()` for the value of a field: mostly a space, then text that
+/// ends in a graphic ASCII byte, which is all there is to trim.
+fn trim_value(value: &str) -> &str {
+    let b = value.as_bytes();
+    let mut start = 0;
+    while start < b.len() && (b[start] == b' ' || b[start] == b'\t') {
+        start += 1;
+    }
+    match (b.get(start), b.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => {
+            &value[start..]
+        }
+        _ => text::trim_fast(value),
+    }
+}
+
+/// [`GROUP_FIELDS`] in lowercase, compared with [`eq_name`].
+const LOWER_FIELDS: [&str; GROUP_FIELDS.len()] = [
+    "final-recipient",
+    "x-actual-recipient",
+    "original-recipient",
+    "reporting-mta",
+    "arrival-date",
+    "action",
+    "status",
+    "remote-mta",
+    "diagnostic-code",
+    "last-attempt-date",
+];
+
+/// The index in [`GROUP_FIELDS`] of the field called `name` (ASCII
+/// case-insensitively), a name of graphic ASCII bytes, as
+/// `GROUP_FIELDS.iter().position(|n| n.eq_ignore_ascii_case(name))` finds
+/// it: the length and the first letter leave one name or none to compare,
+/// where the search compares with each.
+fn slot(name: &[u8]) -> Option<usize> {
+    let i = match (name.len(), name.first()? | 0x20) {
+        (15, b'f') => 0,
+        (18, b'x') => 1,
+        (18, b'o') => 2,
+        (13, b'r') => 3,
+        (12, b'a') => 4,
+        (6, b'a') => 5,
+        (6, b's') => 6,
+        (10, b'r') => 7,
+        (15, b'd') => 8,
+        (17, b'l') => 9,
+        _ => return None,
+    };
+    eq_name(name, LOWER_FIELDS[i].as_bytes()).then_some(i)
+}
+
+/// Whether the field name `name`, graphic ASCII bytes, is `lower` (lowercase
+/// letters and `-`) ASCII case-insensitively, eight bytes at a time. Setting
+/// the `0x20` bit of a byte makes a capital letter lowercase, leaves a
+/// lowercase one and `-` as they are, and makes no other graphic byte a
+/// lowercase letter or `-` (those come only from a letter, or `-` from the
+/// control character `0x0d`), so it matches `eq_ignore_ascii_case` here.
+fn eq_name(name: &[u8], lower: &[u8]) -> bool {
+    const CASE: u64 = 0x2020_2020_2020_2020;
+    if name.len() != lower.len() {
+        return false;
+    }
+    let word =
+        |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default());
+    if name.len() < 8 {
+        return name.iter().zip(lower).all(|(&n, &l)| n | 0x20 == l);
+    }
+    // Eight bytes at a time, the last eight overlapping the word before
+    // them rather than read one by one.
+    let mut at = 0;
+    loop {
+        if word(name, at) | CASE != word(lower, at) {
+            return false;
+        }
+        if at + 8 == name.len() {
+            return true;
+        }
+        at = (at + 8).min(name.len() - 8);
+    }
+}
+
+/// The offset of the first byte of `b` that is a colon or not graphic ASCII
+/// (`c == b':' || !c.is_ascii_graphic()`), where a field's name ends.
+/// Eight bytes are tested at a time: a name is some fifteen bytes, read a
+/// byte at a time on every line of a delivery-status text otherwise.
+fn name_end(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    while let Some(chunk) = b.get(at..at + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // Each byte's low seven bits: adding to them carries into no other
+        // byte, so each byte's high bit below answers for that byte alone.
+        let low = w & !HIGH;
+        // Below 0x21 (space and control characters): no high bit after
+        // adding 0x5f.
+        let control = !(low + 0x5f * ONES) & HIGH;
+        // 0x7f (delete): the high bit after adding one.
+        let delete = (low + ONES) & HIGH;
+        // The colon: no high bit after adding 0x7f to the difference.
+        let colon = !((low ^ (u64::from(b':') * ONES)) + 0x7f * ONES) & HIGH;
+        // A byte with its high bit set is not ASCII; the tests above are
+        // of its low bits only and are not asked of it.
+        let hit = (w & HIGH) | control | delete | colon;
+        if hit != 0 {
+            return Some(at + (hit.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    b[at..]
+        .iter()
+        .position(|&c| c == b':' || !c.is_ascii_graphic())
+        .map(|i| at + i)
 }
 
 /// The recipients of a delivery-status text: one draft per group that has a
@@ -180,7 +399,7 @@ pub fn recipients(dsn: &str) -> Vec<Draft> {
         // An Original-Recipient written as the Final-Recipient is (once
         // cleaned) the recipient itself: no alias, and no need to clean it.
         if let (Some(orig), Some(_)) = (original.filter(|&o| o != rcpt), final_rcpt) {
-            let o = text::clean_address(orig);
+            let o = clean_recipient(orig);
             if !o.eq_ignore_ascii_case(&d.recipient) && o.contains('@') {
                 d.alias = o;
             }
@@ -197,7 +416,7 @@ pub fn recipients(dsn: &str) -> Vec<Draft> {
 }
 
 fn draft_from_group(g: &Group<'_>, rcpt: &str) -> Draft {
-    let mut d = Draft::new(text::clean_address(rcpt));
+    let mut d = Draft::new(clean_recipient(rcpt));
     if let Some(a) = g.action() {
         d.action = action_word(a);
     }
@@ -213,10 +432,19 @@ fn draft_from_group(g: &Group<'_>, rcpt: &str) -> Draft {
     if let Some(r) = g.reporting_mta() {
         d.lhost = value_after_type(r).to_owned();
     }
-    if let Some(dc) = g.diagnostic_code().filter(|dc| !dc.trim().is_empty()) {
-        let (ty, rest) = match dc.split_once(';') {
-            Some((ty, rest)) if !ty.trim().is_empty() && !ty.contains(' ') => {
-                (ty.trim(), rest.trim())
+    // `trim_fast` is `trim`, and the `;` is found a byte at a time: the type
+    // before it is a word of a few letters.
+    if let Some(dc) = g
+        .diagnostic_code()
+        .filter(|dc| !text::trim_fast(dc).is_empty())
+    {
+        let split = dc
+            .bytes()
+            .position(|c| c == b';')
+            .map(|i| (&dc[..i], &dc[i + 1..]));
+        let (ty, rest) = match split {
+            Some((ty, rest)) if !text::trim_fast(ty).is_empty() && !ty.contains(' ') => {
+                (text::trim_fast(ty), text::trim_fast(rest))
             }
             _ => ("", dc),
         };
@@ -236,14 +464,15 @@ fn draft_from_group(g: &Group<'_>, rcpt: &str) -> Draft {
 /// code: `5.0.0 (permanent failure)` has none worth keeping, `4.0.0
 /// (cat.example: host name lookup failure)` does.
 fn status_comment(value: &str) -> &str {
-    let Some((_, rest)) = value.trim().split_once(char::is_whitespace) else {
+    // `text::trim_fast` is `trim`, without the Unicode tables for ASCII ends.
+    let Some((_, rest)) = text::trim_fast(value).split_once(char::is_whitespace) else {
         return "";
     };
-    let comment = rest
-        .trim()
-        .trim_start_matches('(')
-        .trim_end_matches(')')
-        .trim();
+    let comment = text::trim_fast(
+        text::trim_fast(rest)
+            .trim_start_matches('(')
+            .trim_end_matches(')'),
+    );
     let words = comment
         .split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| !w.is_empty());
@@ -268,6 +497,23 @@ fn status_comment(value: &str) -> &str {
 /// The action an `Action` field names: its first word, lowercase
 /// (`Failed (permanent)` → `failed`).
 pub fn action_word(value: &str) -> String {
+    // The ASCII white space `char::is_whitespace` knows; the other white
+    // space characters are not ASCII.
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let b = value.as_bytes();
+    // A word of ASCII after ASCII white space (the usual `failed`) is read
+    // byte by byte; a non-ASCII character at its start or end, which may be
+    // white space, is left to the general path.
+    if let Some(start) = b.iter().position(|&c| !space(c)) {
+        let word = &b[start..];
+        let end = word
+            .iter()
+            .position(|&c| space(c) || !c.is_ascii())
+            .unwrap_or(word.len());
+        if word[0].is_ascii() && word.get(end).is_none_or(u8::is_ascii) {
+            return value[start..start + end].to_ascii_lowercase();
+        }
+    }
     // The first word as `split_whitespace` finds it, without its iterator.
     let t = value.trim_start();
     let end = t.find(char::is_whitespace).unwrap_or(t.len());
@@ -277,14 +523,53 @@ pub fn action_word(value: &str) -> String {
 /// The host of a `Reporting-MTA` or `Remote-MTA` field: `dns;
 /// mx.example.jp` → `mx.example.jp`; also drops a bracketed address.
 pub fn value_after_type(v: &str) -> &str {
-    let v = v.split_once(';').map_or(v, |(_, rest)| rest).trim();
-    // Up to the first space or `[`, as `split([' ', '['])` cuts it: both
-    // are ASCII, so a byte search finds the same place.
-    let end = v
-        .bytes()
-        .position(|b| b == b' ' || b == b'[')
-        .unwrap_or(v.len());
-    v[..end].trim_end_matches('.')
+    // What `split_once(';')`, `trim`, `split([' ', '['])` and
+    // `trim_end_matches('.')` cut, found with byte searches: `;`, ` `, `[`
+    // and `.` are ASCII.
+    let v = memchr::memchr(b';', v.as_bytes()).map_or(v, |i| &v[i + 1..]);
+    let v = text::trim_fast(v);
+    let b = v.as_bytes();
+    let mut end = b
+        .iter()
+        .position(|&c| c == b' ' || c == b'[')
+        .unwrap_or(b.len());
+    while end > 0 && b[end - 1] == b'.' {
+        end -= 1;
+    }
+    &v[..end]
+}
+
+/// The address of a `Final-Recipient` (or `Original-Recipient`,
+/// `X-Actual-Recipient`) field, as [`text::clean_address`] cleans it.
+///
+/// Most values are `rfc822; local@domain`, which `clean_address` trims,
+/// splits, searches for an address and trims again. Here the type is cut
+/// off first and what follows cleaned on its own: when that gives all of
+/// it back unchanged, `clean_address` of the whole value gives the same (it
+/// cuts at the same `;`, and what it does after the cut is what
+/// `clean_address` does to the part without a `;` of its own, which an
+/// address given back whole has none of). Anything else goes the general
+/// way.
+pub fn clean_recipient(value: &str) -> String {
+    let b = value.as_bytes();
+    if let Some(semi) = memchr::memchr(b';', b) {
+        let ty = &b[..semi];
+        // The value's ends are graphic ASCII, so that `trim` leaves it
+        // whole, as it leaves the part after the white space that follows
+        // the `;` when `clean_address_cow` gives that part back whole.
+        let rest = value[semi + 1..].trim_start_matches([' ', '\t']);
+        let plain_ends = b.first().is_some_and(u8::is_ascii_graphic)
+            && rest.as_bytes().last().is_some_and(u8::is_ascii_graphic);
+        // The type is a short word: read a byte at a time, once.
+        if plain_ends && !ty.iter().any(|&c| c == b'@' || c == b'<') {
+            if let Cow::Borrowed(a) = text::clean_address_cow(rest) {
+                if a.len() == rest.len() {
+                    return a.to_owned();
+                }
+            }
+        }
+    }
+    text::clean_address(value)
 }
 
 /// Some MTAs write the delivery-status fields into the text instead of a
@@ -373,6 +658,16 @@ Action: failed\nStatus: 5.1.1\n  (folded)\nDiagnostic-Code: smtp; 550\n\tmore\n\
             "a;b;c d",
             "dns; \u{e9}x.jp. y",
             "dns;\u{a0}mx.jp",
+            "Failed\u{a0}x",
+            "\u{a0}",
+            "\u{85}failed",
+            "failed\u{85}x",
+            "f\u{e9}iled now",
+            "\x0bfailed\x0cx",
+            "failed\r",
+            "dns;mx.jp...",
+            "dns; .",
+            "dns; mx.jp.\u{3000}",
         ] {
             assert_eq!(
                 action_word(v),
@@ -388,6 +683,119 @@ Action: failed\nStatus: 5.1.1\n  (folded)\nDiagnostic-Code: smtp; 550\n\tmore\n\
                 .unwrap_or("")
                 .trim_end_matches('.');
             assert_eq!(value_after_type(v), old);
+        }
+    }
+
+    #[test]
+    fn names_end_where_a_byte_at_a_time_finds_it() {
+        let texts: [&[u8]; 12] = [
+            b"",
+            b":",
+            b"Final-Recipient: rfc822; a@b.jp",
+            b"Final-Recipient rfc822",
+            b"Diagnostic-Code:smtp",
+            b"abcdefgh",
+            b"abcdefghijklmnop",
+            b"abcdefghijklmno\x7f:",
+            b"abcdefg\xba:xyz",
+            b"Reporting-MTA\t: x",
+            b"\x00\x1f\x20\x21~\x7f\x80\xff",
+            "\u{e9}t\u{e9}-\u{3000}: x".as_bytes(),
+        ];
+        for t in texts {
+            for from in 0..t.len() {
+                let b = &t[from..];
+                assert_eq!(
+                    name_end(b),
+                    b.iter().position(|&c| c == b':' || !c.is_ascii_graphic()),
+                    "{b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn slots_are_where_a_search_of_the_names_finds_them() {
+        for (i, name) in GROUP_FIELDS.iter().enumerate() {
+            assert_eq!(LOWER_FIELDS[i], name.to_ascii_lowercase());
+        }
+        let mut names: Vec<String> = Vec::new();
+        for n in GROUP_FIELDS {
+            names.push(n.to_owned());
+            names.push(n.to_ascii_uppercase());
+            names.push(n.to_ascii_lowercase());
+            names.push(n.replace('-', "_"));
+            names.push(n.replace('-', "\x7f"));
+            names.push(n.replace('-', "\r"));
+            names.push(format!("{n}x"));
+            names.push(n[1..].to_owned());
+            names.push(format!("{}{}", &n[..n.len() - 1], '@'));
+        }
+        names.extend(["a", "", "Final-Recipienz", "Statu[", "Actio~"].map(String::from));
+        for name in &names {
+            let b = name.as_bytes();
+            let want = GROUP_FIELDS
+                .iter()
+                .position(|n| n.as_bytes().eq_ignore_ascii_case(b));
+            // `slot` is asked only of names of graphic bytes.
+            if b.iter().all(u8::is_ascii_graphic) {
+                assert_eq!(slot(b), want, "{name:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn values_are_trimmed_as_trim_trims_them() {
+        for v in [
+            "",
+            " ",
+            "\t",
+            " x",
+            "x",
+            "  x y ",
+            " \u{a0}x",
+            " x\u{3000}",
+            "\t\tx\x0b",
+            " \u{e9}",
+            "\x0bx",
+            " x\t",
+        ] {
+            assert_eq!(trim_value(v), v.trim(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn recipients_are_cleaned_as_clean_address_cleans_them() {
+        for v in [
+            "",
+            ";",
+            "rfc822;",
+            "rfc822; ",
+            "rfc822;a@example.jp",
+            "rfc822; a@example.jp",
+            "RFC822; \t a@Example.JP",
+            "rfc822; <a@example.jp>",
+            "rfc822;\na@example.jp",
+            "rfc822;\u{a0}a@example.jp",
+            "rfc822; a@example.jp\u{a0}",
+            "rfc822; a@example.jp ",
+            " rfc822; a@example.jp",
+            "rfc822; a@b;c@example.jp",
+            "rfc822; x;y@example.jp",
+            "a@b.jp; c@example.jp",
+            "<rfc822>; c@example.jp",
+            "rfc822; 'a@example.jp'",
+            "rfc822; .a@example.jp",
+            "rfc822; a@example.jp.",
+            "rfc822; a@localhost",
+            "rfc822; \"a b\"@example.jp",
+            "rfc822; \u{e9}@example.jp",
+            "rfc822; a@@example.jp",
+            "rfc822; user",
+            "a@example.jp",
+            "x400; c=jp;a= ;p=x",
+        ] {
+            assert_eq!(clean_recipient(v), text::clean_address(v), "{v:?}");
         }
     }
 
