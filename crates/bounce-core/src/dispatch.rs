@@ -5,7 +5,7 @@
 use crate::classify::Clue;
 use crate::fact::{domain_of, token, Draft, Evidence, Fact, Report};
 use crate::mail::{parse_date, Mail, Original};
-use crate::provider::{Candidates, Kind, Registry};
+use crate::provider::{Candidates, Registry};
 use crate::reason::Reason;
 use crate::smtp::{reconcile, Command, ReplyCode, Status};
 use crate::standard::STANDARD;
@@ -190,30 +190,45 @@ impl<'r> Decoder<'r> {
 
     /// The providers whose fingerprints occur in the headers or the start of
     /// the body: one pass of the prefilter.
-    pub fn candidates(&self, mail: &Mail<'_>) -> Candidates {
+    pub fn candidates<'a>(&'a self, mail: &'a Mail<'_>) -> Candidates<'a> {
         let body = mail.body().as_bytes();
         let dsn = mail.dsn().unwrap_or("").as_bytes();
-        let from = mail.from_text();
-        self.registry.candidates(&[
+        // The From text is the raw value of the header, a slice of the header
+        // block searched first, unless it had to be made valid UTF-8: then a
+        // copy with U+FFFD for the bytes that were not, where only a pattern
+        // holding U+FFFD could be found anew. So it is read only for such a
+        // registry, and then a copy is searched at once, as the candidates
+        // cannot keep it for later.
+        let from = if self.registry.replacement_in_patterns() {
+            mail.from_text()
+        } else {
+            Cow::Borrowed("")
+        };
+        let borrowed_from = match &from {
+            Cow::Borrowed(from) => from.as_bytes(),
+            Cow::Owned(_) => b"",
+        };
+        let mut candidates = self.registry.candidates(&[
             mail.raw_headers(),
             mail.subject().as_bytes(),
-            from.as_bytes(),
+            borrowed_from,
             &body[..body.len().min(PREFILTER_BODY)],
             &dsn[..dsn.len().min(PREFILTER_DSN)],
-        ])
+        ]);
+        if let Cow::Owned(from) = &from {
+            candidates.search_now(from.as_bytes());
+        }
+        candidates
     }
 
     fn first_report(
         &self,
         mail: &Mail<'_>,
-        candidates: &Candidates,
+        candidates: &Candidates<'_>,
     ) -> Option<(&'static str, Report)> {
         let providers = self.registry.providers();
-        for i in candidates.iter() {
+        for i in candidates.decoders() {
             let p = providers[i];
-            if p.kind == Kind::RemoteHost {
-                continue;
-            }
             if let Some(r) = p.matcher.decode(mail) {
                 if !r.recipients.is_empty() {
                     return Some((p.id, r));
@@ -232,7 +247,7 @@ impl<'r> Decoder<'r> {
         mail: &Mail<'_>,
         decoder: &'static str,
         report: Report,
-        candidates: &Candidates,
+        candidates: &Candidates<'_>,
         origin: &str,
     ) -> Vec<Fact> {
         let mut original = match report.original.as_deref() {
@@ -329,7 +344,7 @@ impl<'r> Decoder<'r> {
         &self,
         draft: &mut Draft,
         decoder: &'static str,
-        candidates: &Candidates,
+        candidates: &Candidates<'_>,
         domain: &str,
     ) -> (Reason, Evidence) {
         let in_text = Status::find(&draft.diagnosis);
@@ -384,7 +399,7 @@ impl<'r> Decoder<'r> {
         &self,
         draft: &Draft,
         action: &str,
-        candidates: &Candidates,
+        candidates: &Candidates<'_>,
         domain: &str,
         evidence: &mut Evidence,
     ) -> Reason {
@@ -397,15 +412,11 @@ impl<'r> Decoder<'r> {
         } else {
             draft.rhost.as_str()
         };
-        let providers = self.registry.providers();
-        for i in candidates.iter() {
-            let p = providers[i];
-            if !p.rhosts.is_empty() && (p.knows_host(host) || p.knows_host(domain)) {
-                if let Some((reason, rule)) = p.matcher.refine(draft) {
-                    evidence.rhost_rule = p.id.to_owned();
-                    evidence.reason = rule.to_owned();
-                    return reason;
-                }
+        for p in candidates.host_rules(host, domain) {
+            if let Some((reason, rule)) = p.matcher.refine(draft) {
+                evidence.rhost_rule = p.id.to_owned();
+                evidence.reason = rule.to_owned();
+                return reason;
             }
         }
         if let Some(r) = draft

@@ -8,6 +8,7 @@ use crate::classify::{Classifier, Phrase};
 use crate::fact::{Draft, Report};
 use crate::mail::Mail;
 use crate::reason::Reason;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -139,10 +140,16 @@ impl Provider {
     /// Whether `host` (a remote host name or a domain) is one this remote-host
     /// rule knows.
     pub fn knows_host(&self, host: &str) -> bool {
+        self.host_suffix(host).is_some()
+    }
+
+    /// The first of [`Provider::rhosts`] that `host` ends with, as a whole
+    /// label or after a dot, if any.
+    fn host_suffix(&self, host: &str) -> Option<&'static str> {
         // Bytes, not str slices: a host read from a broken bounce may hold
         // multi-byte characters anywhere.
         let host = host.trim_end_matches('.').as_bytes();
-        self.rhosts.iter().any(|suffix| {
+        self.rhosts.iter().copied().find(|suffix| {
             let suffix = suffix.as_bytes();
             host.len() >= suffix.len()
                 && host[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
@@ -153,12 +160,65 @@ impl Provider {
     }
 }
 
-impl fmt::Debug for Provider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Provider")
-            .field("id", &self.id)
-            .field("kind", &self.kind)
-            .finish_non_exhaustive()
+/// Which remote-host rules may know a host, told by its last two labels
+/// (`google.com` of `mx.l.google.com`), hashed: a host that a suffix matches
+/// as [`Provider::knows_host`] requires ends with the suffix's last two
+/// labels, which are then its own. A set, as bits over the rules' ordinals
+/// (in [`Registry::host_rules`]) modulo 64, with hashes that collide sharing
+/// a slot: it may hold rules that do not know the host, never leaves out one
+/// that does.
+struct HostIndex {
+    by_hash: Box<[u64; HostIndex::SLOTS]>,
+    /// Rules with a suffix of fewer than two labels, which any host may end
+    /// with.
+    always: u64,
+}
+
+impl HostIndex {
+    const SLOTS: usize = 1024;
+
+    fn new(rules: &[&[&str]]) -> HostIndex {
+        let mut index = HostIndex {
+            by_hash: Box::new([0; Self::SLOTS]),
+            always: 0,
+        };
+        for (ordinal, suffixes) in rules.iter().enumerate() {
+            let bit = 1 << (ordinal % 64);
+            for suffix in suffixes.iter() {
+                match Self::slot(suffix.as_bytes()) {
+                    Some(slot) => index.by_hash[slot] |= bit,
+                    None => index.always |= bit,
+                }
+            }
+        }
+        index
+    }
+
+    /// The slot of the last two labels of `name`: the text after its second
+    /// dot from the end, or all of it when it has one dot, not first
+    /// (ASCII case-insensitively). `None` when it has fewer than two labels.
+    fn slot(name: &[u8]) -> Option<usize> {
+        // Read from the end, up to the second dot.
+        let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+        let mut dots = 0;
+        for &b in name.iter().rev() {
+            if b == b'.' {
+                dots += 1;
+                if dots == 2 {
+                    break;
+                }
+            }
+            hash = (hash ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
+        }
+        let two_labels = dots == 2 || (dots == 1 && name.first() != Some(&b'.'));
+        two_labels.then_some((hash >> 54) as usize)
+    }
+
+    /// The rules (bits of ordinals modulo 64) that may know `host`.
+    fn may_know(&self, host: &str) -> u64 {
+        let host = host.trim_end_matches('.').as_bytes();
+        let found = Self::slot(host).map_or(0, |slot| self.by_hash[slot]);
+        found | self.always
     }
 }
 
@@ -177,45 +237,254 @@ pub enum RegistryError {
     BadId(&'static str),
 }
 
-/// Every registered provider, in decoding order, with the prefilter built
+/// Every registered provider, in decoding order, with the prefilters built
 /// from their fingerprints and the classifier built from their phrases.
 pub struct Registry {
     providers: Vec<&'static Provider>,
-    /// Every fingerprint and host, lowercased, searched for at once.
-    prefilter: Prefilter,
-    /// For each prefilter pattern, the providers (indices) that own it.
-    owners: Vec<Vec<u16>>,
+    /// Every pattern that can make a decoder a candidate: each fingerprint
+    /// and host of a provider that decodes, and those of the remote-host
+    /// rules that a decoder shares.
+    decoding: Patterns,
+    /// The patterns only remote-host rules have (host names, for the most
+    /// part): they matter only when a fact's host is one such a rule knows,
+    /// so they are searched only then (see [`Candidates::host_rules`]).
+    remote: Option<Patterns>,
+    /// Whether provider `i` owns a pattern of `remote`.
+    lazy: Box<[bool]>,
+    /// The providers with remote-host rules (non-empty [`Provider::rhosts`]),
+    /// in registry order.
+    host_rules: Box<[u16]>,
+    /// Which of `host_rules` may know a host.
+    host_index: HostIndex,
+    /// How many providers decode: those of every [`Kind`] but
+    /// [`Kind::RemoteHost`], which sorts last.
+    decoders: usize,
+    /// Whether a pattern holds U+FFFD, the character that stands for bytes
+    /// that are not UTF-8 in text made valid.
+    replacement_in_patterns: bool,
     classifier: Classifier,
 }
 
-/// The set of providers a message may belong to, as a bit set over the
-/// registry's order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Candidates(Vec<u64>);
+/// Lowercase patterns searched for at once, and who owns each.
+struct Patterns {
+    prefilter: Prefilter,
+    /// For each pattern, the providers (indices) that own it.
+    owners: Vec<Vec<u16>>,
+}
 
-impl Candidates {
-    fn insert(&mut self, i: u16) {
-        let (w, b) = (i as usize / 64, i as usize % 64);
-        if self.0.len() <= w {
-            self.0.resize(w + 1, 0);
+impl Patterns {
+    /// Adds to `found` the owners of every pattern that occurs in one of
+    /// `haystacks`.
+    fn search(&self, haystacks: &[&[u8]], found: &mut Bits) {
+        // Patterns already seen, as a bit set (cheap to clear per message).
+        let mut seen = Bits::new(self.owners.len());
+        for (k, hay) in haystacks.iter().enumerate() {
+            if skipped(haystacks, k) {
+                continue;
+            }
+            crate::text::with_ascii_lowercase(hay, |lowered| {
+                self.prefilter.find_new(lowered, seen.words_mut(), |pid| {
+                    for &o in &self.owners[pid] {
+                        found.insert(usize::from(o));
+                    }
+                });
+            });
         }
-        self.0[w] |= 1 << b;
     }
+}
+
+/// Whether haystack `k` need not be searched: it is empty, or it lies inside
+/// one searched before (the subject and the From text are most often slices
+/// of the raw header block), which holds every occurrence it could have.
+fn skipped(haystacks: &[&[u8]], k: usize) -> bool {
+    let hay = haystacks[k];
+    hay.is_empty() || haystacks[..k].iter().any(|earlier| lies_in(hay, earlier))
+}
+
+/// How many haystacks [`Candidates`] keeps for the remote-host search; with
+/// more, that search is done at once.
+const KEPT: usize = 8;
+
+/// The set of providers a message may belong to: those any of whose
+/// fingerprints or hosts occur in the text searched, in the registry's order.
+///
+/// Whether a remote-host rule is one is known only once the patterns that
+/// only such rules have are searched for too: that is done when first needed
+/// (by [`Candidates::iter`], [`Candidates::contains`] or
+/// [`Candidates::host_rules`]), over the same text, which is kept for it.
+#[derive(Clone)]
+pub struct Candidates<'h> {
+    registry: &'h Registry,
+    /// The owners of the decoding patterns found.
+    found: Bits,
+    /// The haystacks searched (`haystacks[..kept]`).
+    haystacks: [&'h [u8]; KEPT],
+    kept: usize,
+    /// The owners of the remote-host patterns found, once searched.
+    remote: OnceCell<Bits>,
+}
+
+impl Candidates<'_> {
     /// Whether provider number `i` (registry order) is a candidate.
     pub fn contains(&self, i: usize) -> bool {
-        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+        self.found.contains(i)
+            || (self.registry.lazy.get(i) == Some(&true) && self.remote().contains(i))
     }
+
     /// Candidate indices in registry order.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &bits)| {
-            (0..64)
-                .filter(move |b| bits & (1 << b) != 0)
-                .map(move |b| w * 64 + b)
+        let remote = self.remote();
+        (0..self.found.words().len()).flat_map(move |w| {
+            let word = self.found.words()[w] | remote.words().get(w).copied().unwrap_or(0);
+            ones(word).map(move |b| w * 64 + b)
         })
     }
+
+    /// The candidates that decode (of every [`Kind`] but
+    /// [`Kind::RemoteHost`]), in registry order: known without the
+    /// remote-host search.
+    pub fn decoders(&self) -> impl Iterator<Item = usize> + '_ {
+        let end = self.registry.decoders;
+        self.found
+            .words()
+            .iter()
+            .enumerate()
+            .take(end.div_ceil(64))
+            .flat_map(move |(w, &word)| ones(word).map(move |b| w * 64 + b))
+            .take_while(move |&i| i < end)
+    }
+
     /// Whether no provider is a candidate.
     pub fn is_empty(&self) -> bool {
-        self.0.iter().all(|&w| w == 0)
+        self.iter().next().is_none()
+    }
+
+    /// The candidates with a remote-host rule that knows `host` or `domain`
+    /// ([`Provider::knows_host`]), in registry order. The remote-host search
+    /// is done only for a rule that knows one of them and is not a candidate
+    /// by a pattern a decoder shares.
+    pub fn host_rules<'s>(
+        &'s self,
+        host: &'s str,
+        domain: &'s str,
+    ) -> impl Iterator<Item = &'static Provider> + 's {
+        let registry = self.registry;
+        let index = &registry.host_index;
+        let may_know = index.may_know(host)
+            | if domain == host {
+                0
+            } else {
+                index.may_know(domain)
+            };
+        registry
+            .host_rules
+            .iter()
+            .enumerate()
+            .filter(move |&(ordinal, _)| may_know & (1 << (ordinal % 64)) != 0)
+            .filter_map(move |(_, &i)| {
+                let i = usize::from(i);
+                let p = registry.providers[i];
+                let listed = self.found.contains(i);
+                if !listed && !registry.lazy[i] {
+                    return None;
+                }
+                let suffix = p.host_suffix(host).or_else(|| p.host_suffix(domain))?;
+                (listed || self.remote_has(i, suffix)).then_some(p)
+            })
+    }
+
+    /// Whether remote-host rule `i`, one of whose hosts is `suffix`, is a
+    /// candidate by the remote-host patterns. The host of a fact is most
+    /// often written in the message as it is: then finding `suffix` there
+    /// (one of the rule's patterns) answers, without the search for every
+    /// such pattern in lowercased text.
+    fn remote_has(&self, i: usize, suffix: &str) -> bool {
+        if let Some(remote) = self.remote.get() {
+            return remote.contains(i);
+        }
+        let finder = memchr::memmem::Finder::new(suffix);
+        self.haystacks[..self.kept]
+            .iter()
+            .any(|hay| finder.find(hay).is_some())
+            || self.remote().contains(i)
+    }
+
+    /// Adds the providers any of whose fingerprints or hosts occur in `hay`,
+    /// searched for now: for text that does not live as long as the others.
+    pub(crate) fn search_now(&mut self, hay: &[u8]) {
+        let registry = self.registry;
+        registry.decoding.search(&[hay], &mut self.found);
+        if let Some(remote) = &registry.remote {
+            remote.search(&[hay], &mut self.found);
+        }
+    }
+
+    /// The owners of the remote-host patterns found, searched for on first
+    /// use.
+    fn remote(&self) -> &Bits {
+        self.remote
+            .get_or_init(|| self.registry.remote_search(&self.haystacks[..self.kept]))
+    }
+}
+
+impl fmt::Debug for Candidates<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+/// The positions of the bits set in `word`, lowest first.
+fn ones(mut word: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (word != 0).then(|| {
+            let b = word.trailing_zeros() as usize;
+            word &= word - 1;
+            b
+        })
+    })
+}
+
+/// A bit set, on the stack when it is small.
+#[derive(Clone, Debug)]
+enum Bits {
+    Small([u64; 8]),
+    Large(Vec<u64>),
+}
+
+impl Bits {
+    /// An empty set for the numbers below `len`.
+    fn new(len: usize) -> Bits {
+        let words = len.div_ceil(64);
+        if words <= 8 {
+            Bits::Small([0; 8])
+        } else {
+            Bits::Large(vec![0; words])
+        }
+    }
+
+    fn words(&self) -> &[u64] {
+        match self {
+            Bits::Small(words) => words,
+            Bits::Large(words) => words,
+        }
+    }
+
+    fn words_mut(&mut self) -> &mut [u64] {
+        match self {
+            Bits::Small(words) => words,
+            Bits::Large(words) => words,
+        }
+    }
+
+    /// Adds `i` (below the length the set was made for).
+    fn insert(&mut self, i: usize) {
+        self.words_mut()[i / 64] |= 1 << (i % 64);
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        self.words()
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 }
 
@@ -271,7 +540,46 @@ impl Registry {
                 }
             }
         }
-        let prefilter = Prefilter::new(patterns);
+        let replacement_in_patterns = patterns.iter().any(|p| p.contains('\u{fffd}'));
+        // A pattern only remote-host rules own is searched for when a host
+        // asks for it; any other is searched for in every message.
+        let only_remote = |owners: &[u16]| {
+            owners
+                .iter()
+                .all(|&o| providers[usize::from(o)].kind == Kind::RemoteHost)
+        };
+        let (mut decoding, mut remote) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
+        let mut lazy = vec![false; providers.len()];
+        for (pattern, owners) in patterns.into_iter().zip(owners) {
+            let side = if only_remote(&owners) {
+                for &o in &owners {
+                    lazy[usize::from(o)] = true;
+                }
+                &mut remote
+            } else {
+                &mut decoding
+            };
+            side.0.push(pattern);
+            side.1.push(owners);
+        }
+        let patterns = |(patterns, owners): (Vec<String>, Vec<Vec<u16>>)| Patterns {
+            prefilter: Prefilter::new(patterns),
+            owners,
+        };
+        let remote = (!remote.0.is_empty()).then(|| patterns(remote));
+        let host_rules: Box<[u16]> = (0..providers.len() as u16)
+            .filter(|&i| !providers[usize::from(i)].rhosts.is_empty())
+            .collect();
+        let host_index = HostIndex::new(
+            &host_rules
+                .iter()
+                .map(|&i| providers[usize::from(i)].rhosts)
+                .collect::<Vec<_>>(),
+        );
+        let decoders = providers
+            .iter()
+            .take_while(|p| p.kind != Kind::RemoteHost)
+            .count();
         let classifier = Classifier::new(providers.iter().flat_map(|p| {
             p.phrases.iter().map(move |&(reason, text)| Phrase {
                 reason,
@@ -281,8 +589,13 @@ impl Registry {
         }));
         Ok(Registry {
             providers,
-            prefilter,
-            owners,
+            decoding: patterns(decoding),
+            remote,
+            lazy: lazy.into_boxed_slice(),
+            host_rules,
+            host_index,
+            decoders,
+            replacement_in_patterns,
             classifier,
         })
     }
@@ -302,28 +615,49 @@ impl Registry {
         &self.classifier
     }
 
-    /// One pass of the prefilter over each haystack; the providers any of
-    /// whose fingerprints occur in one of them.
-    pub fn candidates(&self, haystacks: &[&[u8]]) -> Candidates {
-        let mut c = Candidates::default();
-        // Patterns already seen, as a bit set (cheap to clear per message).
-        let mut seen = Seen::new(self.owners.len());
-        for (k, hay) in haystacks.iter().enumerate() {
-            // A haystack that lies inside one already searched (the subject
-            // and the From text are most often slices of the raw header
-            // block) holds no occurrence that search did not find.
-            if hay.is_empty() || haystacks[..k].iter().any(|earlier| lies_in(hay, earlier)) {
+    /// Whether some fingerprint or host holds U+FFFD: only then can text made
+    /// valid UTF-8 hold a pattern that the bytes it was made from do not.
+    pub(crate) fn replacement_in_patterns(&self) -> bool {
+        self.replacement_in_patterns
+    }
+
+    /// The providers any of whose fingerprints or hosts occur in one of the
+    /// haystacks: one pass of the prefilter over each, now, for the patterns
+    /// that can make a decoder a candidate; the others when first needed.
+    pub fn candidates<'h>(&'h self, haystacks: &[&'h [u8]]) -> Candidates<'h> {
+        let mut c = Candidates {
+            registry: self,
+            found: Bits::new(self.providers.len()),
+            haystacks: [&[]; KEPT],
+            kept: 0,
+            remote: OnceCell::new(),
+        };
+        self.decoding.search(haystacks, &mut c.found);
+        for (k, &hay) in haystacks.iter().enumerate() {
+            if skipped(haystacks, k) {
                 continue;
             }
-            crate::text::with_ascii_lowercase(hay, |lowered| {
-                self.prefilter.find_new(lowered, seen.as_mut(), |pid| {
-                    for &o in &self.owners[pid] {
-                        c.insert(o);
-                    }
-                });
-            });
+            if c.kept == KEPT {
+                // Too many to keep: the remote-host search is done now.
+                c.remote = OnceCell::from(self.remote_search(haystacks));
+                break;
+            }
+            c.haystacks[c.kept] = hay;
+            c.kept += 1;
         }
         c
+    }
+}
+
+impl Registry {
+    /// The owners of the patterns only remote-host rules have that occur in
+    /// one of `haystacks`.
+    fn remote_search(&self, haystacks: &[&[u8]]) -> Bits {
+        let mut found = Bits::new(self.providers.len());
+        if let Some(remote) = &self.remote {
+            remote.search(haystacks, &mut found);
+        }
+        found
     }
 }
 
@@ -332,30 +666,6 @@ impl Registry {
 fn lies_in(inner: &[u8], outer: &[u8]) -> bool {
     let (inner, outer) = (inner.as_ptr_range(), outer.as_ptr_range());
     outer.start <= inner.start && inner.end <= outer.end
-}
-
-/// A bit set over the prefilter's patterns, on the stack when they are few.
-enum Seen {
-    Small([u64; 8]),
-    Large(Vec<u64>),
-}
-
-impl Seen {
-    fn new(patterns: usize) -> Seen {
-        let words = patterns.div_ceil(64);
-        if words <= 8 {
-            Seen::Small([0; 8])
-        } else {
-            Seen::Large(vec![0; words])
-        }
-    }
-
-    fn as_mut(&mut self) -> &mut [u64] {
-        match self {
-            Seen::Small(words) => words,
-            Seen::Large(words) => words,
-        }
-    }
 }
 
 /// Finds which of many lowercase patterns occur in a lowercased text, as an
@@ -389,12 +699,17 @@ struct Prefilter {
 /// Patterns indexed under their bytes at [`Prefilter::STRIDE`] consecutive
 /// offsets, by a hash of the first four of those bytes.
 struct GramTable {
-    /// Bit `h` set when some indexed bytes hash to `h`.
+    /// Bit `h` set when the first four indexed bytes of some entry hash to
+    /// `h`.
     bits: Box<[u64; 1024]>,
-    /// By the word of `bits` that holds their hash's bit (`h / 64`),
-    /// `entries[start[w]..start[w + 1]]`: 4 KiB that stay in the cache, where
-    /// one slot per hash (256 KiB) did not.
-    start: Box<[u32]>,
+    /// Bit `h` set when all the indexed bytes (four or eight) of some entry
+    /// hash to `h`: an entry whose gram a probed word holds has the bit of
+    /// the word's first four bytes set, or that of all eight.
+    whole: Box<[u64; 1024]>,
+    /// By the word of `bits` that holds their hash's bit (`h / 64`), where
+    /// in `entries` they are: 8 KiB that stay in the cache, where one slot
+    /// per hash (256 KiB) did not.
+    spans: Box<[(u32, u32); 1024]>,
     entries: Box<[Entry]>,
 }
 
@@ -421,37 +736,51 @@ impl GramTable {
     /// `entries` holds, for each gram, the entry to file under it.
     fn new(entries: Vec<Entry>) -> GramTable {
         let mut bits = Box::new([0u64; 1024]);
+        let mut whole = Box::new([0u64; 1024]);
         let mut by_hash: Vec<Vec<Entry>> = vec![Vec::new(); bits.len()];
         for e in entries {
             let h = Self::hash(e.gram & 0xFFFF_FFFF);
             bits[h / 64] |= 1 << (h % 64);
+            let w = Self::hash(e.gram);
+            whole[w / 64] |= 1 << (w % 64);
             by_hash[h / 64].push(e);
         }
-        let mut start = Vec::with_capacity(bits.len() + 1);
+        let mut spans = Box::new([(0, 0); 1024]);
         let mut entries = Vec::new();
-        for bucket in &by_hash {
-            start.push(entries.len() as u32);
+        for (span, bucket) in spans.iter_mut().zip(&by_hash) {
+            let start = entries.len() as u32;
             entries.extend_from_slice(bucket);
+            *span = (start, entries.len() as u32);
         }
-        start.push(entries.len() as u32);
         GramTable {
             bits,
-            start: start.into_boxed_slice(),
+            whole,
+            spans,
             entries: entries.into_boxed_slice(),
         }
     }
 
-    /// The entries that may be filed under the first four bytes of `word`:
-    /// none when its bit is not set (one bit test, what most probes cost),
-    /// else those whose hash shares the bit's word.
+    /// The bucket where entries filed under the first four bytes of `word`
+    /// are, if some may be: one bit test, all that most probes cost; then,
+    /// for the few that pass it, a test of the whole gram, which refuses
+    /// most of those (the first four bytes of an eight-byte gram are often
+    /// a common word).
     #[inline(always)]
-    fn bucket(&self, word: u64) -> &[Entry] {
+    fn bucket_of(&self, word: u64) -> Option<usize> {
         let h = Self::hash(word & 0xFFFF_FFFF);
         if self.bits[h >> 6] & (1 << (h & 63)) == 0 {
-            return &[];
+            return None;
         }
-        let w = h >> 6;
-        &self.entries[self.start[w] as usize..self.start[w + 1] as usize]
+        let w = Self::hash(word);
+        let whole = |h: usize| self.whole[h >> 6] & (1 << (h & 63)) != 0;
+        (whole(h) || whole(w)).then_some(h >> 6)
+    }
+
+    /// The entries of bucket `w`: those whose hash has its bit in word `w`
+    /// of `bits`.
+    fn bucket(&self, w: usize) -> &[Entry] {
+        let (start, end) = self.spans[w];
+        &self.entries[start as usize..end as usize]
     }
 }
 
@@ -554,14 +883,30 @@ impl Prefilter {
         }
     }
 
-    /// Looks for the pattern of each entry of [`GramTable::bucket`] whose
-    /// gram the probed `word` (the eight bytes at `i`, zero past the end)
-    /// holds, that is not yet found, and whose first eight bytes are where
-    /// the entry puts them. Only the comparison in full is out of line: most
-    /// entries are refused before it.
+    /// Probes the text at `i`, whose eight bytes (zero past the end) are
+    /// `word`: inline, the one bit test that refuses most probes; the rest
+    /// out of line, so that the probing loop keeps its registers.
     #[inline(always)]
     fn probe(&self, hay: &[u8], i: usize, word: u64, sink: &mut Sink<'_, impl FnMut(usize)>) {
-        for e in self.grams.bucket(word) {
+        if let Some(bucket) = self.grams.bucket_of(word) {
+            self.probe_bucket(hay, i, word, bucket, sink);
+        }
+    }
+
+    /// Looks for the pattern of each entry of `bucket` whose gram the probed
+    /// `word` holds, that is not yet found, and whose first eight bytes are
+    /// where the entry puts them; most entries are refused before the
+    /// comparison in full.
+    #[inline(never)]
+    fn probe_bucket(
+        &self,
+        hay: &[u8],
+        i: usize,
+        word: u64,
+        bucket: usize,
+        sink: &mut Sink<'_, impl FnMut(usize)>,
+    ) {
+        for e in self.grams.bucket(bucket) {
             if word & e.mask != e.gram || !is_new(e.pid, sink.seen) {
                 continue;
             }
@@ -810,5 +1155,227 @@ mod tests {
         // suffix would start.
         assert!(!B.knows_host("aspmx.l.google\u{fffd}\u{fffd}ta.example"));
         assert!(!B.knows_host("\u{fffd}"));
+    }
+
+    static GAMMA: Provider = Provider {
+        id: "gamma",
+        kind: Kind::RemoteHost,
+        doc: "Gamma mail",
+        fingerprints: &["gamma-smtp"],
+        rhosts: &["gamma.example", "mx.Gamma.Test", "beta.example"],
+        phrases: &[],
+        matcher: &Nothing,
+    };
+    static DELTA: Provider = Provider {
+        id: "delta",
+        kind: Kind::RemoteHost,
+        doc: "Delta mail",
+        fingerprints: &[],
+        rhosts: &[".delta.example", "delta"],
+        phrases: &[],
+        matcher: &Nothing,
+    };
+
+    /// What the candidates of `haystacks` must be: the providers any of
+    /// whose patterns occur in one, ASCII case-insensitively.
+    fn complete(r: &Registry, haystacks: &[&[u8]]) -> Vec<usize> {
+        let lowered: Vec<String> = haystacks
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).to_ascii_lowercase())
+            .collect();
+        (0..r.providers().len())
+            .filter(|&i| {
+                let p = r.providers()[i];
+                p.fingerprints.iter().chain(p.rhosts).any(|pattern| {
+                    let pattern = pattern.to_ascii_lowercase();
+                    lowered.iter().any(|h| h.contains(&pattern))
+                })
+            })
+            .collect()
+    }
+
+    /// The remote-host patterns are searched for only when a rule is asked
+    /// about, and the set is the same as one search for everything.
+    #[test]
+    fn remote_host_patterns_are_searched_when_asked() {
+        let r = Registry::new([&A, &B, &GAMMA, &DELTA]).unwrap();
+        let ids = |c: &Candidates<'_>| c.iter().map(|i| r.providers()[i].id).collect::<Vec<_>>();
+        let rules = |c: &Candidates<'_>, host, domain| {
+            c.host_rules(host, domain).map(|p| p.id).collect::<Vec<_>>()
+        };
+        // In registry order: beta, alpha, delta, gamma. beta.example is
+        // shared with a decoder, so searched with the decoding patterns.
+        let c = r.candidates(&[b"Received: from mx.gamma.test", b"at BETA.example"]);
+        assert_eq!(c.decoders().collect::<Vec<_>>(), [0]);
+        assert_eq!(rules(&c, "beta.example", "x.example"), ["beta", "gamma"]);
+        assert!(c.remote.get().is_none());
+        assert_eq!(ids(&c), ["beta", "gamma"]);
+        assert!(c.remote.get().is_some());
+        // Gamma knows the host, whose suffix is written in another case: the
+        // search for every remote-host pattern answers.
+        let c = r.candidates(&[b"Received: from mx.gamma.test"]);
+        assert_eq!(rules(&c, "smtp.mx.gamma.test", "x.example"), ["gamma"]);
+        assert!(c.remote.get().is_some());
+        // Written as it is: found without that search.
+        let c = r.candidates(&[b"nothing", b"<a@gamma.example>"]);
+        assert_eq!(rules(&c, "", "gamma.example"), ["gamma"]);
+        assert!(c.remote.get().is_none());
+        assert!(c.contains(3) && !c.contains(2));
+        // A rule that knows the host but none of whose patterns occur.
+        let c = r.candidates(&[b"gamma-smtp said"]);
+        assert!(rules(&c, "mx.delta.example", "delta").is_empty());
+        assert_eq!(rules(&c, "gamma.example", ""), ["gamma"]);
+        assert_eq!(ids(&c), ["gamma"]);
+        // More haystacks than are kept (copies, so that none lies in
+        // another): searched at once.
+        let owned: Vec<Vec<u8>> = (0..KEPT + 2)
+            .map(|k| {
+                if k == KEPT + 1 {
+                    b"Delta".to_vec()
+                } else {
+                    b"x".to_vec()
+                }
+            })
+            .collect();
+        let refs: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+        let c = r.candidates(&refs);
+        assert!(c.remote.get().is_some());
+        assert_eq!(ids(&c), ["delta"]);
+        assert_eq!(rules(&c, "delta", "delta"), ["delta"]);
+    }
+
+    /// The From text is not searched on its own: what it holds is in the
+    /// header block, even when it is not valid UTF-8.
+    #[test]
+    fn a_from_header_that_is_not_utf8_is_searched_in_the_header_block() {
+        let r = Registry::new([&A, &B, &GAMMA, &DELTA]).unwrap();
+        assert!(!r.replacement_in_patterns());
+        let message = b"From: \xff Alpha-Queue \xfe <a@gamma.example>\nSubject: x\n\nbody\n";
+        let mail = Mail::parse(message).unwrap();
+        assert!(matches!(mail.from_text(), std::borrow::Cow::Owned(_)));
+        let decoder = crate::Decoder::new(&r);
+        let c = decoder.candidates(&mail);
+        assert_eq!(c.iter().collect::<Vec<_>>(), [1, 3]);
+    }
+
+    /// Random haystacks and hosts: the candidates and the rules that answer
+    /// are those of one complete search, whichever order they are asked in.
+    #[test]
+    fn candidates_match_a_complete_search() {
+        let r = Registry::new([&A, &B, &GAMMA, &DELTA]).unwrap();
+        let pieces: &[&str] = &[
+            "alpha-queue",
+            "shared ",
+            "words",
+            "beta.example",
+            "gamma",
+            ".example",
+            "-smtp",
+            "mx.",
+            "GAMMA.test",
+            "delta",
+            ".Delta.",
+            " ",
+            "x",
+            "\u{fffd}",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..3000 {
+            let mut text = |n: u64| {
+                let mut s = String::new();
+                for _ in 0..n {
+                    s.push_str(pieces[next() as usize % pieces.len()]);
+                }
+                s
+            };
+            let (one, two) = (text(4), text(3));
+            let (host, domain) = (text(2), text(1));
+            let haystacks: [&[u8]; 2] = [one.as_bytes(), two.as_bytes()];
+            let want = complete(&r, &haystacks);
+            let c = r.candidates(&haystacks);
+            let rules: Vec<&str> = c.host_rules(&host, &domain).map(|p| p.id).collect();
+            let want_rules: Vec<&str> = want
+                .iter()
+                .map(|&i| r.providers()[i])
+                .filter(|p| !p.rhosts.is_empty() && (p.knows_host(&host) || p.knows_host(&domain)))
+                .map(|p| p.id)
+                .collect();
+            assert_eq!(rules, want_rules, "{one:?} {two:?} {host:?} {domain:?}");
+            assert_eq!(c.iter().collect::<Vec<_>>(), want, "{one:?} {two:?}");
+            for i in 0..r.providers().len() {
+                assert_eq!(c.contains(i), want.contains(&i));
+            }
+            let decoders: Vec<usize> = want
+                .iter()
+                .copied()
+                .filter(|&i| r.providers()[i].kind != Kind::RemoteHost)
+                .collect();
+            assert_eq!(c.decoders().collect::<Vec<_>>(), decoders);
+        }
+    }
+
+    /// The host index leaves out no rule that knows a host.
+    #[test]
+    fn host_index_misses_no_rule() {
+        let rules: &[&[&str]] = &[
+            &["google.com", "gmail.com"],
+            &[".ne.jp", "docomo.ne.jp"],
+            &["Yahoo.CO.jp"],
+            &["localhost", ".com"],
+            &["a..b", "x.", ""],
+        ];
+        let index = HostIndex::new(rules);
+        let providers: Vec<Provider> = rules
+            .iter()
+            .map(|&rhosts| Provider {
+                id: "x",
+                kind: Kind::RemoteHost,
+                doc: "",
+                fingerprints: &[],
+                rhosts,
+                phrases: &[],
+                matcher: &Nothing,
+            })
+            .collect();
+        let pieces = [
+            "google",
+            "gmail",
+            ".",
+            "com",
+            "COM",
+            "ne",
+            "jp",
+            "docomo",
+            "yahoo",
+            "co",
+            "mx",
+            "localhost",
+            "a",
+            "b",
+            "x",
+            "\u{e9}",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mut host = String::new();
+            for k in 0..x % 6 {
+                host.push_str(pieces[(x >> (8 * k + 8)) as usize % pieces.len()]);
+            }
+            let may = index.may_know(&host);
+            for (ordinal, p) in providers.iter().enumerate() {
+                if p.knows_host(&host) {
+                    assert!(may & (1 << (ordinal % 64)) != 0, "{host:?} {:?}", p.rhosts);
+                }
+            }
+        }
     }
 }
