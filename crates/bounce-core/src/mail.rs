@@ -19,13 +19,16 @@ pub struct Mail<'a> {
     headers: Option<Vec<Header<'a>>>,
     /// Where the top-level body starts.
     header_end: usize,
-    body: String,
-    dsn: Option<String>,
-    feedback: Option<String>,
+    /// The text, the delivery-status and the feedback-report parts: borrowed
+    /// from the message where they stand in it as they are (a single text
+    /// part, as most have), rather than copied.
+    body: Cow<'a, str>,
+    dsn: Option<Cow<'a, str>>,
+    feedback: Option<Cow<'a, str>>,
     original: Option<Cow<'a, str>>,
     /// The returned original's fields, when it came as a message/rfc822 part
-    /// (read from that part's header block while walking, not parsed again).
-    parsed_original: Option<Original>,
+    /// (found in that part's header block while walking, not read again).
+    parsed_original: Option<Parsed>,
     /// The raw bytes of the first message/rfc822 part, as it stands in the
     /// input (not decoded).
     attached: Option<&'a [u8]>,
@@ -58,7 +61,7 @@ impl<'a> Mail<'a> {
             data: bytes,
             headers: None,
             header_end: walked.body,
-            body: String::new(),
+            body: Cow::Borrowed(""),
             dsn: None,
             feedback: None,
             original: None,
@@ -80,14 +83,12 @@ impl<'a> Mail<'a> {
                         }
                     }
                     Kind::Dsn | Kind::TextDsn => {
-                        mail.dsn
-                            .get_or_insert_with(|| normalized(text).into_owned());
+                        mail.dsn.get_or_insert_with(|| normalized(text));
                     }
                     Kind::Feedback => {
-                        mail.feedback
-                            .get_or_insert_with(|| normalized(text).into_owned());
+                        mail.feedback.get_or_insert_with(|| normalized(text));
                     }
-                    _ => push_text(&mut mail.body, &text),
+                    _ => push_text(&mut mail.body, text),
                 },
                 Slot::Html(h) => {
                     if html.is_none() {
@@ -95,7 +96,16 @@ impl<'a> Mail<'a> {
                     }
                 }
                 Slot::Binary { kind, bytes } => {
-                    let lossy = || normalized(walk::lossy(&bytes)).into_owned();
+                    // (Borrowed from the message when the part was not
+                    // transfer-encoded.)
+                    let lossy = || {
+                        normalized(match bytes {
+                            Cow::Borrowed(b) => walk::lossy(b),
+                            Cow::Owned(v) => Cow::Owned(String::from_utf8(v).unwrap_or_else(|e| {
+                                String::from_utf8_lossy(e.as_bytes()).into_owned()
+                            })),
+                        })
+                    };
                     match kind {
                         Kind::Dsn if mail.dsn.is_none() => {
                             mail.dsn = Some(lossy());
@@ -104,7 +114,7 @@ impl<'a> Mail<'a> {
                             mail.feedback = Some(lossy());
                         }
                         Kind::RfcHeaders | Kind::Original if mail.original.is_none() => {
-                            mail.original = Some(Cow::Owned(lossy()));
+                            mail.original = Some(lossy());
                         }
                         _ => {}
                     }
@@ -115,13 +125,13 @@ impl<'a> Mail<'a> {
                     }
                     if mail.original.is_none() {
                         mail.original = Some(walk::lossy(n.raw_start(bytes)));
-                        mail.parsed_original = Some(Original::from_header_list(&n.headers, bytes));
+                        mail.parsed_original = Some(Parsed::Fields(n.fields));
                     }
                 }
                 Slot::Decoded { original, parsed } => {
                     if mail.original.is_none() {
                         mail.original = Some(Cow::Owned(original));
-                        mail.parsed_original = Some(parsed);
+                        mail.parsed_original = Some(Parsed::Read(parsed));
                     }
                 }
             }
@@ -131,7 +141,7 @@ impl<'a> Mail<'a> {
                 // Only a message with no plain text pays for decoding HTML and
                 // turning it into text.
                 let text = walk::html_to_text(&h.decode(bytes));
-                mail.body = normalized(Cow::Owned(text)).into_owned();
+                mail.body = Cow::Owned(normalized(Cow::Owned(text)).into_owned());
             }
         }
         mail.headers = Some(walked.headers);
@@ -144,7 +154,7 @@ impl<'a> Mail<'a> {
             data: b"",
             headers: None,
             header_end: 0,
-            body: normalized(Cow::Borrowed(text)).into_owned(),
+            body: Cow::Owned(normalized(Cow::Borrowed(text)).into_owned()),
             dsn: None,
             feedback: None,
             original: None,
@@ -192,9 +202,25 @@ impl<'a> Mail<'a> {
     /// read from the part's header block while walking, or from the header
     /// block.
     pub fn original(&self) -> Option<Original> {
+        self.original_with(true)
+    }
+
+    /// [`Mail::original`] with its `to` left empty, not read: for callers
+    /// that do not read it (an address is the costliest value to read).
+    pub fn original_without_to(&self) -> Option<Original> {
+        self.original_with(false)
+    }
+
+    fn original_with(&self, to: bool) -> Option<Original> {
         match &self.parsed_original {
-            Some(o) => Some(o.clone()),
-            None => self.original_headers().map(Original::from_headers),
+            Some(Parsed::Read(o)) => Some(Original {
+                to: if to { o.to.clone() } else { String::new() },
+                ..o.clone()
+            }),
+            Some(Parsed::Fields(f)) => Some(Original::from_fields(f, self.data, to)),
+            None => self
+                .original_headers()
+                .map(|block| Original::from_headers_with(block, to)),
         }
     }
 
@@ -214,20 +240,45 @@ impl<'a> Mail<'a> {
     /// The raw value of the first top-level header called `name`
     /// (case-insensitive), trimmed, continuation lines kept as they are.
     pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
-        let h = self
-            .headers
-            .as_ref()?
-            .iter()
-            .find(|h| h.name.as_str().eq_ignore_ascii_case(name))?;
+        let headers = self.headers.as_ref()?;
+        let h = match walk::known_field(name) {
+            // The walk gives a field of a known name, however written, as
+            // its variant: compared by variant alone.
+            Some(known) => {
+                let variant = std::mem::discriminant(&known);
+                headers
+                    .iter()
+                    .find(|h| std::mem::discriminant(&h.name) == variant)?
+            }
+            None => headers.iter().find(|h| match &h.name {
+                HeaderName::Other(n) if n.is_empty() => {
+                    self.written_name(h).eq_ignore_ascii_case(name.as_bytes())
+                }
+                known => known.as_str().eq_ignore_ascii_case(name),
+            })?,
+        };
         Some(raw_value(self.data, h))
     }
 
     /// Every top-level header as (name, raw value), in order.
     pub fn headers(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> + '_ {
-        self.headers
-            .iter()
-            .flatten()
-            .map(move |h| (h.name.as_str(), raw_value(self.data, h)))
+        self.headers.iter().flatten().map(move |h| {
+            let name = match &h.name {
+                // Printable ASCII (see `walk::header_name`): the check
+                // always passes.
+                HeaderName::Other(n) if n.is_empty() => {
+                    std::str::from_utf8(self.written_name(h)).unwrap_or_default()
+                }
+                known => known.as_str(),
+            };
+            (name, raw_value(self.data, h))
+        })
+    }
+
+    /// The name of a top-level field that the walk left empty, as written
+    /// (see `walk::header_name`).
+    fn written_name(&self, h: &Header<'_>) -> &[u8] {
+        walk::written_name(self.data, h.offset_field as usize, h.offset_start as usize)
     }
 
     /// The parsed value of the last top-level header called `name`, as
@@ -250,6 +301,17 @@ impl<'a> Mail<'a> {
         Some(walk::field_value(self.data, start, simple, full).0)
     }
 
+    /// The address of the first mailbox of the last top-level field called
+    /// `name`, read from where it stands (as `parse_last` would parse it,
+    /// then [`first_address`]); empty when there is none.
+    fn first_address_of(&self, name: HeaderName<'_>) -> String {
+        let Some(h) = self.headers.as_ref().and_then(|hs| last_named(hs, &name)) else {
+            return String::new();
+        };
+        let start = (h.offset_start as usize).min(self.data.len());
+        walk::first_address_at(self.data, start)
+    }
+
     /// The decoded Subject.
     pub fn subject(&self) -> &str {
         self.value(HeaderName::Subject)
@@ -259,14 +321,8 @@ impl<'a> Mail<'a> {
 
     /// The address of the first From mailbox, as written.
     pub fn from_address(&self) -> &str {
-        self.from.get_or_init(|| {
-            let from = self.parse_last(
-                HeaderName::From,
-                walk::simple_address,
-                MessageStream::parse_address,
-            );
-            first_address(from.as_ref()).to_owned()
-        })
+        self.from
+            .get_or_init(|| self.first_address_of(HeaderName::From))
     }
 
     /// The display name and address of From, as one string for matching
@@ -277,14 +333,8 @@ impl<'a> Mail<'a> {
 
     /// The address of the first To mailbox, as written.
     pub fn to_address(&self) -> &str {
-        self.to.get_or_init(|| {
-            let to = self.parse_last(
-                HeaderName::To,
-                walk::simple_address,
-                MessageStream::parse_address,
-            );
-            first_address(to.as_ref()).to_owned()
-        })
+        self.to
+            .get_or_init(|| self.first_address_of(HeaderName::To))
     }
 
     /// Unix time and offset (`+0900`) of the Date header.
@@ -321,14 +371,12 @@ impl<'a> Mail<'a> {
     }
 }
 
-/// The last header called `name`, as mail-parser's `header_value` finds it.
-/// A known name is equal to its own variant alone, so the variants are
-/// compared directly rather than through `HeaderName`'s `eq`, a call per
-/// field.
+/// The last header called `name` (a known name: the walk leaves most other
+/// names unread), as mail-parser's `header_value` finds it. A known name is
+/// equal to its own variant alone, so the variants are compared directly
+/// rather than through `HeaderName`'s `eq`, a call per field.
 fn last_named<'h, 'v>(headers: &'h [Header<'v>], name: &HeaderName<'_>) -> Option<&'h Header<'v>> {
-    if matches!(name, HeaderName::Other(_)) {
-        return headers.iter().rev().find(|h| h.name == *name);
-    }
+    debug_assert!(!matches!(name, HeaderName::Other(_)));
     let variant = std::mem::discriminant(name);
     headers
         .iter()
@@ -403,11 +451,26 @@ fn normalized(text: Cow<'_, str>) -> Cow<'_, str> {
     normalize_text(text)
 }
 
-fn push_text(body: &mut String, t: &str) {
-    if !body.is_empty() && !body.ends_with('\n') {
+/// Adds a text part to the body: the first one as it is (borrowed when it
+/// is), the next ones each on a line of its own.
+fn push_text<'a>(body: &mut Cow<'a, str>, t: Cow<'a, str>) {
+    if body.is_empty() {
+        *body = normalized(t);
+        return;
+    }
+    let body = body.to_mut();
+    if !body.ends_with('\n') {
         body.push('\n');
     }
-    body.push_str(&normalized(Cow::Borrowed(t)));
+    body.push_str(&normalized(t));
+}
+
+/// The returned original of a message/rfc822 part, as the walk left it.
+enum Parsed {
+    /// Where its fields stand in the message, read when asked.
+    Fields(walk::OriginalFields),
+    /// Already read (from a transfer-encoded part, decoded while walking).
+    Read(Original),
 }
 
 /// What is known of the returned original message.
@@ -431,41 +494,50 @@ impl Original {
     /// Reads the fields of interest from a header block (the start of the
     /// returned original), decoding RFC 2047 encoded words.
     pub fn from_headers(block: &str) -> Original {
-        let block = block.trim_start_matches(['\n', ' ', '\t']);
-        let mut headers = Vec::new();
-        walk::read_headers(block.as_bytes(), 0, &mut headers, walk::Block::Alone);
-        Original::from_header_list(&headers, block.as_bytes())
+        Original::from_headers_with(block, true)
     }
 
-    /// Reads the fields of interest from a header block read by
-    /// [`walk::read_headers`]; `raw` is what the headers' offsets point into.
-    fn from_header_list(headers: &[Header<'_>], raw: &[u8]) -> Original {
-        // The last field of each name counts (as mail-parser's
-        // `header_value` reads them), found in one pass rather than one
-        // search per name.
-        let mut last: [Option<&Header<'_>>; 7] = [None; 7];
-        for h in headers {
-            let slot = match h.name {
-                HeaderName::From => 0,
-                HeaderName::To => 1,
-                HeaderName::Subject => 2,
-                HeaderName::MessageId => 3,
-                HeaderName::Date => 4,
-                HeaderName::ReturnPath => 5,
-                HeaderName::ListId => 6,
-                _ => continue,
-            };
-            last[slot] = Some(h);
+    /// [`Original::from_headers`] with `to` left empty, not read: for callers
+    /// that do not read it (an address is the costliest value to read).
+    pub fn from_headers_without_to(block: &str) -> Original {
+        Original::from_headers_with(block, false)
+    }
+
+    fn from_headers_with(block: &str, to: bool) -> Original {
+        let block = block.trim_start_matches(['\n', ' ', '\t']).as_bytes();
+        Original::from_fields(&walk::OriginalFields::read(block), block, to)
+    }
+
+    /// Reads the fields of interest where `fields` found them; `raw` is what
+    /// its offsets point into. Each value is parsed as the walk parses a
+    /// field (mail-parser's parser for it, or the fast path that gives the
+    /// same), the last field of each name counting (as mail-parser's
+    /// `header_value` reads them); To only when `to` is asked.
+    fn from_fields(fields: &walk::OriginalFields, raw: &[u8], to: bool) -> Original {
+        fn parse<'r>(
+            raw: &'r [u8],
+            at: Option<(usize, usize)>,
+            simple: walk::SimpleParser<'r>,
+            full: walk::FullParser<'r>,
+        ) -> Option<HeaderValue<'r>> {
+            at.map(|(start, _)| walk::field_value(raw, start, simple, full).0)
         }
-        let [from, to, subject, message_id, date, return_path, list_id] = last;
-        fn value<'h, 'v>(h: Option<&'h Header<'v>>) -> Option<&'h HeaderValue<'v>> {
-            h.map(|h| &h.value)
-        }
-        let raw_of = |h: Option<&Header<'_>>| {
-            let h = h?;
-            std::str::from_utf8(raw.get(h.offset_start as usize..h.offset_end as usize)?).ok()
+        let address = |at: Option<(usize, usize)>| {
+            at.map_or_else(String::new, |(start, _)| walk::first_address_at(raw, start))
         };
-        let mut from = first_address(value(from)).to_owned();
+        let text = |value: Option<HeaderValue<'_>>| {
+            value
+                .as_ref()
+                .and_then(|v| v.as_text())
+                .unwrap_or("")
+                .to_owned()
+        };
+        let raw_of = |at: Option<(usize, usize)>| {
+            let (start, end) = at?;
+            std::str::from_utf8(raw.get(start..end)?).ok()
+        };
+        let [from, to_at, subject, message_id, return_path, list_id] = fields.spans();
+        let mut from = address(from);
         if from.is_empty() {
             if let Some(rp) = raw_of(return_path) {
                 from = text::find_address(rp).unwrap_or("").to_owned();
@@ -473,22 +545,26 @@ impl Original {
         }
         Original {
             from,
-            to: first_address(value(to)).to_owned(),
-            subject: value(subject)
-                .and_then(|v| v.as_text())
-                .unwrap_or("")
-                .to_owned(),
-            message_id: value(message_id)
-                .and_then(|v| v.as_text())
-                .unwrap_or("")
-                .to_owned(),
+            to: if to { address(to_at) } else { String::new() },
+            subject: text(parse(
+                raw,
+                subject,
+                walk::simple_unstructured,
+                MessageStream::parse_unstructured,
+            )),
+            message_id: text(parse(
+                raw,
+                message_id,
+                walk::simple_id,
+                MessageStream::parse_id,
+            )),
             list_id: raw_of(list_id)
                 .map(|l| l.trim().to_owned())
                 .unwrap_or_default(),
-            date: value(date)
-                .and_then(|v| v.as_datetime())
+            date: fields
+                .date()
                 .filter(|d| d.is_valid())
-                .map(date_parts),
+                .map(|d| date_parts(&d)),
         }
     }
 
@@ -568,6 +644,17 @@ hello\n\
         assert_eq!(o.from, "sender@example.org");
         assert_eq!(o.subject, "テスト");
         assert_eq!(o.message_id, "abc@example.org");
+        // The same, To aside, when To is not asked.
+        let cleared = Original {
+            to: String::new(),
+            ..o.clone()
+        };
+        assert_eq!(
+            Original::from_headers_without_to(m.original_headers().unwrap()),
+            cleared
+        );
+        assert_eq!(m.original().unwrap(), o);
+        assert_eq!(m.original_without_to().unwrap(), cleared);
         assert_eq!(m.subject(), "Undelivered Mail Returned to Sender");
         assert_eq!(m.from_address(), "MAILER-DAEMON@mx.example.jp");
         assert_eq!(m.date().unwrap(), (1704070800, "+0900".to_owned()));

@@ -103,7 +103,7 @@ pub(crate) enum Slot<'a> {
     /// for the content types read (see [`Kind::keeps_binary`]).
     Binary { kind: Kind, bytes: Cow<'a, [u8]> },
     /// A message/rfc822 part parsed in place.
-    Nested(Nested<'a>),
+    Nested(Nested),
     /// A transfer-encoded message/rfc822 part, already read.
     Decoded {
         original: String,
@@ -139,17 +139,19 @@ impl Html {
     }
 }
 
-/// A returned message parsed in place: its header block and offsets in the
-/// outer message.
-pub(crate) struct Nested<'a> {
-    pub(crate) headers: Vec<Header<'a>>,
+/// A returned message parsed in place: what its header block says of it
+/// and offsets in the outer message.
+pub(crate) struct Nested {
+    /// Where the fields [`super::Original`] reads stand (offsets in the
+    /// outer message).
+    pub(crate) fields: OriginalFields,
     /// Where its header block starts, its body starts and it ends.
     pub(crate) start: usize,
     pub(crate) body: usize,
     pub(crate) end: usize,
 }
 
-impl Nested<'_> {
+impl Nested {
     /// What mail-parser's `raw_message()` cut at the first part's body offset
     /// gave: the bytes from the start of the nested message, as many as the
     /// body offset (an offset in the outer message) says.
@@ -168,8 +170,12 @@ impl Nested<'_> {
 pub(crate) struct Walked<'a> {
     /// Number of parts (mail-parser's `parts.len()`).
     parts: usize,
-    /// The first part's headers (the message's own header block).
+    /// The first part's headers (the message's own header block), kept for
+    /// the outer message only.
     pub(crate) headers: Vec<Header<'a>>,
+    /// What [`super::Original`] reads of the first part's header block, for
+    /// a returned message (not collecting).
+    fields: OriginalFields,
     /// First part: start of its header block, of its body, and its end.
     pub(crate) start: usize,
     pub(crate) body: usize,
@@ -184,10 +190,16 @@ impl<'a> Walked<'a> {
         Walked {
             parts: 0,
             headers: Vec::new(),
+            fields: OriginalFields::default(),
             start: 0,
             body: 0,
             end: 0,
-            slots: Vec::new(),
+            // Room for the parts of most messages at once.
+            slots: if collect {
+                Vec::with_capacity(8)
+            } else {
+                Vec::new()
+            },
             collect,
         }
     }
@@ -205,7 +217,16 @@ impl<'a> Walked<'a> {
         slot: Slot<'a>,
     ) {
         if self.parts == 0 {
-            self.headers = std::mem::take(headers);
+            if self.collect {
+                // The vector goes with the message; the next parts' fields
+                // (a few each) go into a new one, given room for them at once.
+                self.headers = std::mem::replace(headers, Vec::with_capacity(4));
+            } else {
+                // A returned message: only what `Original` reads is kept,
+                // and the vector is used again for the next part.
+                self.fields = OriginalFields::of(headers);
+                headers.clear();
+            }
             self.start = start;
             self.body = body;
             self.end = end;
@@ -230,9 +251,9 @@ impl<'a> Walked<'a> {
         }
     }
 
-    fn into_nested(self) -> Nested<'a> {
+    fn into_nested(self) -> Nested {
         Nested {
-            headers: self.headers,
+            fields: self.fields,
             start: self.start,
             body: self.body,
             end: self.end,
@@ -268,36 +289,40 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    /// The kind of a part's content type, read without allocating: the
-    /// lowercased `type/subtype` is built on the stack (every name told
-    /// apart is shorter than it).
+    /// The kind of a part's content type, read without allocating: type and
+    /// subtype are compared apart, case aside, as their lowercased
+    /// `type/subtype` would be (a type holds no `/`).
     fn of(ct: Option<&ContentType<'_>>) -> Kind {
         let Some(ct) = ct else {
             return Kind::Other;
         };
-        let mut buf = [0u8; 32];
-        let ctype = ct.ctype().as_bytes();
-        let sub = ct.subtype().map(str::as_bytes);
-        let len = ctype.len() + sub.map_or(0, |s| s.len() + 1);
-        let Some(name) = buf.get_mut(..len) else {
+        let Some(sub) = ct.subtype() else {
             return Kind::Other;
         };
-        name[..ctype.len()].copy_from_slice(ctype);
-        if let Some(sub) = sub {
-            name[ctype.len()] = b'/';
-            name[ctype.len() + 1..].copy_from_slice(sub);
-        }
-        name.make_ascii_lowercase();
-        match &*name {
-            b"text/rfc822-headers" => Kind::RfcHeaders,
-            b"text/rfc822-header" => Kind::RfcHeader,
-            b"message/delivery-status" | b"message/global-delivery-status" => Kind::Dsn,
-            b"text/delivery-status" => Kind::TextDsn,
-            b"message/feedback-report" => Kind::Feedback,
-            b"message/rfc822-headers" | b"message/rfc822" | b"message/global-headers" => {
-                Kind::Original
+        let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        let ctype = ct.ctype();
+        if is(ctype, "text") {
+            if is(sub, "rfc822-headers") {
+                Kind::RfcHeaders
+            } else if is(sub, "rfc822-header") {
+                Kind::RfcHeader
+            } else if is(sub, "delivery-status") {
+                Kind::TextDsn
+            } else {
+                Kind::Other
             }
-            _ => Kind::Other,
+        } else if is(ctype, "message") {
+            if is(sub, "delivery-status") || is(sub, "global-delivery-status") {
+                Kind::Dsn
+            } else if is(sub, "feedback-report") {
+                Kind::Feedback
+            } else if is(sub, "rfc822-headers") || is(sub, "rfc822") || is(sub, "global-headers") {
+                Kind::Original
+            } else {
+                Kind::Other
+            }
+        } else {
+            Kind::Other
         }
     }
 
@@ -342,9 +367,21 @@ pub(crate) fn content_type<'h, 'a>(headers: &'h [Header<'a>]) -> Option<&'h Cont
 /// `String::from_utf8_lossy`, checking first with the faster validator (most
 /// text is valid).
 pub(crate) fn lossy(bytes: &[u8]) -> Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(bytes),
+    match utf8(bytes) {
+        Some(s) => Cow::Borrowed(s),
+        None => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// `std::str::from_utf8(bytes).ok()`: for long text (parts, header blocks)
+/// by `simdutf8`, which checks it with vector instructions several times
+/// faster; for short text (a field value) by the standard library, which
+/// has less to set up.
+fn utf8(bytes: &[u8]) -> Option<&str> {
+    if bytes.len() >= 64 {
+        simdutf8::basic::from_utf8(bytes).ok()
+    } else {
+        std::str::from_utf8(bytes).ok()
     }
 }
 
@@ -557,7 +594,6 @@ fn decode_quoted_printable(
 /// Adapted from mail-parser 0.11's `src/decoders/html.rs`, © 2020 Stalwart
 /// Labs LLC, licensed Apache-2.0 OR MIT (the licences of this project).
 pub(crate) fn html_to_text(input: &str) -> String {
-    use mail_parser::decoders::html::add_html_token;
     /// Bytes that end a word in text.
     const WORD_END: [bool; 256] = {
         let mut t = [false; 256];
@@ -570,6 +606,7 @@ pub(crate) fn html_to_text(input: &str) -> String {
         t
     };
     let mut result = String::with_capacity(input.len());
+    let text = input;
     let input = input.as_bytes();
 
     let mut in_tag = false;
@@ -640,9 +677,11 @@ pub(crate) fn html_to_text(input: &str) -> String {
             match ch {
                 b'<' => {
                     if !in_tag && !hidden && !is_token_start {
-                        add_html_token(
+                        push_token(
                             &mut result,
-                            &input[token_start..token_end + 1],
+                            text,
+                            token_start,
+                            token_end + 1,
                             is_after_space,
                         );
                         is_after_space = false;
@@ -704,9 +743,11 @@ pub(crate) fn html_to_text(input: &str) -> String {
                 b' ' | b'\t' | b'\r' | b'\n' => {
                     if !in_tag && !hidden {
                         if !is_token_start {
-                            add_html_token(
+                            push_token(
                                 &mut result,
-                                &input[token_start..token_end + 1],
+                                text,
+                                token_start,
+                                token_end + 1,
                                 is_after_space && !is_new_line,
                             );
                             is_new_line = false;
@@ -728,9 +769,11 @@ pub(crate) fn html_to_text(input: &str) -> String {
                         pos += 1;
                         continue;
                     }
-                    add_html_token(
+                    push_token(
                         &mut result,
-                        &input[token_start..token_end + 1],
+                        text,
+                        token_start,
+                        token_end + 1,
                         is_after_space && !is_new_line,
                     );
                     is_new_line = false;
@@ -742,9 +785,11 @@ pub(crate) fn html_to_text(input: &str) -> String {
                         pos += 1;
                         continue;
                     }
-                    add_html_token(
+                    push_token(
                         &mut result,
-                        &input[token_start..pos + 1],
+                        text,
+                        token_start,
+                        pos + 1,
                         is_after_space && !is_new_line,
                     );
                     is_token_start = true;
@@ -779,13 +824,34 @@ pub(crate) fn html_to_text(input: &str) -> String {
     }
 
     if !in_tag && !is_token_start && !in_head && !in_style && !in_script && !in_template {
-        add_html_token(
+        push_token(
             &mut result,
-            &input[token_start..token_end + 1],
+            text,
+            token_start,
+            token_end + 1,
             is_after_space && !is_new_line,
         );
     }
     result
+}
+
+/// mail-parser's `add_html_token` for the token `text[start..end]`: one
+/// that is not an entity (`&...;`) is pushed as the text it is, sliced from
+/// the document (its ends are next to ASCII bytes, so on character
+/// boundaries), rather than checked as UTF-8 once more.
+fn push_token(result: &mut String, text: &str, start: usize, end: usize, add_space: bool) {
+    use mail_parser::decoders::html::add_html_token;
+    let token = &text.as_bytes()[start..end];
+    let entity = token.len() >= 2 && token[0] == b'&' && token[token.len() - 1] == b';';
+    match text.get(start..end) {
+        Some(plain) if !entity => {
+            if add_space {
+                result.push(' ');
+            }
+            result.push_str(plain);
+        }
+        _ => add_html_token(result, token, add_space),
+    }
 }
 
 /// The end of the run of bytes from `k` that quoted-printable decoding copies
@@ -1049,7 +1115,7 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
                     let n = w.into_nested();
                     Slot::Decoded {
                         original: lossy(n.raw_start(&bytes)).into_owned(),
-                        parsed: super::Original::from_header_list(&n.headers, &bytes),
+                        parsed: super::Original::from_fields(&n.fields, &bytes, true),
                     }
                 }
                 None => Slot::Binary { kind, bytes },
@@ -1193,15 +1259,14 @@ pub(crate) enum Block {
     /// and Message-ID are left for [`super::Mail`] to parse when asked, and
     /// values nobody reads are not parsed.
     Outer,
-    /// The header block of a returned message, or one read alone: the fields
-    /// the walk and [`super::Original`] read are kept, their values parsed.
+    /// The header block of a returned message: the fields the walk and
+    /// [`super::Original`] read are kept; only the values that steer the
+    /// walk are parsed (`Original` parses the others it reads, see
+    /// [`OriginalFields`]).
     Returned,
     /// The header block of a part that is not a message's first, dropped
     /// once the part is read: only the values that steer the walk are parsed.
     Part,
-    /// A header block read on its own for [`super::Original`]: only the
-    /// values it reads are parsed.
-    Alone,
 }
 
 /// mail-parser's `MessageStream::parse_headers` with the field map of the
@@ -1213,10 +1278,10 @@ pub(crate) enum Block {
 /// Names and the values of the mapped fields are parsed by mail-parser's own
 /// functions; any other value is skipped with `memchr` up to the line break
 /// that is not followed by a space or tab, as mail-parser's
-/// `parse_and_ignore` does. A mapped value that nobody reads (see [`Block`])
-/// is skipped the same way: its parser would have ended at the same place
-/// (Date's excepted, which is always parsed). Except in the outer block,
-/// only the fields the walk and [`super::Original`] read are kept.
+/// `parse_and_ignore` does. A mapped value that nobody reads here (see
+/// [`Block`]) is skipped the same way: its parser would have ended at the
+/// same place (Date's excepted, which is always parsed). Except in the outer
+/// block, only the fields the walk and [`super::Original`] read are kept.
 pub(crate) fn read_headers<'a>(
     data: &'a [u8],
     start: usize,
@@ -1231,42 +1296,20 @@ pub(crate) fn read_headers<'a>(
     }
     let mut p = start;
     loop {
-        // Whitespace before a name is skipped; a line break ends the block.
-        loop {
-            match data.get(p) {
-                Some(b'\n') => return (true, p + 1),
-                None => return (false, p),
-                Some(ch) if !ch.is_ascii_whitespace() => break,
-                _ => p += 1,
-            }
-        }
-        let offset_field = p;
-        let (name, from) = match header_name(data, p, keep_all) {
-            Ok(found) => found,
-            Err(next) => {
+        let (name, offset_field, from) = match next_field(data, p, keep_all) {
+            Next::End(found, at) => return (found, at),
+            Next::Skip(next) => {
                 p = next;
-                if p >= data.len() {
-                    return (false, p);
-                }
                 continue;
             }
+            Next::Field(name, offset_field, from) => (name, offset_field, from),
         };
-        let returned = block == Block::Returned;
-        let original = returned || block == Block::Alone;
-        let walked = block != Block::Alone;
         let how = match name {
-            HeaderName::ContentType if walked => Parse::ContentType,
-            HeaderName::ContentDisposition if returned => Parse::ContentType,
-            HeaderName::ContentId if returned => Parse::Id,
-            HeaderName::MessageId if original => Parse::Id,
-            HeaderName::ContentDescription | HeaderName::ContentLocation if returned => {
-                Parse::Unstructured
-            }
-            HeaderName::ContentTransferEncoding if walked => Parse::Unstructured,
-            HeaderName::Subject if block != Block::Part => Parse::Unstructured,
+            HeaderName::ContentType => Parse::ContentType,
+            HeaderName::ContentTransferEncoding => Parse::Unstructured,
+            HeaderName::Subject if keep_all => Parse::Unstructured,
             // Parsed even when unread: it may end elsewhere than the line.
             HeaderName::Date => Parse::Date,
-            HeaderName::From | HeaderName::To if original => Parse::Address,
             _ => Parse::Skip,
         };
         // The fields read by name (by the walk, `Original` or `Mail`), kept
@@ -1313,24 +1356,141 @@ pub(crate) fn read_headers<'a>(
                 simple_unstructured,
                 MessageStream::parse_unstructured,
             ),
-            Parse::Id => field_value(data, from, simple_id, MessageStream::parse_id),
-            Parse::Date => field_value(data, from, simple_date, MessageStream::parse_date),
             // (`Skip` was taken above.)
-            Parse::Address | Parse::Skip => {
-                field_value(data, from, simple_address, MessageStream::parse_address)
+            Parse::Date | Parse::Skip => {
+                field_value(data, from, simple_date, MessageStream::parse_date)
             }
         };
-        let keep = keep_all || !matches!(value, HeaderValue::Empty) || named();
-        if keep {
-            headers.push(Header {
-                name,
-                value,
-                offset_field: offset_field as u32,
-                offset_start: from as u32,
-                offset_end: end as u32,
-            });
-        }
+        headers.push(Header {
+            name,
+            value,
+            offset_field: offset_field as u32,
+            offset_start: from as u32,
+            offset_end: end as u32,
+        });
         p = end;
+    }
+}
+
+/// What [`next_field`] found at an offset of a header block.
+enum Next<'a> {
+    /// The block ended: whether a blank line ended it (else the data did),
+    /// and the offset after it.
+    End(bool, usize),
+    /// A line with no name: where reading goes on.
+    Skip(usize),
+    /// A field: its name, where it starts and where its value starts.
+    Field(HeaderName<'a>, usize, usize),
+}
+
+/// The step of mail-parser's `parse_headers` loop that reads a field's name
+/// from `p`: white space before it skipped, a line break ending the block.
+#[inline(always)]
+fn next_field(data: &[u8], mut p: usize, all: bool) -> Next<'_> {
+    loop {
+        match data.get(p) {
+            Some(b'\n') => return Next::End(true, p + 1),
+            None => return Next::End(false, p),
+            Some(ch) if !ch.is_ascii_whitespace() => break,
+            _ => p += 1,
+        }
+    }
+    match header_name(data, p, all) {
+        Ok((name, from)) => Next::Field(name, p, from),
+        // (At the end of the data, the next step ends the block.)
+        Err(next) => Next::Skip(next),
+    }
+}
+
+/// Where the fields [`super::Original`] reads stand in a header block: for
+/// each name the last field's value (start and end offsets), as
+/// mail-parser's `header_value` finds it, and the last Date's value (always
+/// parsed, as it may end elsewhere than its line). The other values are
+/// parsed from there only when the original is asked for.
+///
+/// Offsets are kept as `u32`, as in mail-parser's `Header` (this rides in
+/// every walk slot, which stays cheap to move while small).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct OriginalFields {
+    from: Option<(u32, u32)>,
+    to: Option<(u32, u32)>,
+    subject: Option<(u32, u32)>,
+    message_id: Option<(u32, u32)>,
+    return_path: Option<(u32, u32)>,
+    list_id: Option<(u32, u32)>,
+    /// The last Date field, when there is one: its value, if a date.
+    date: Option<Option<mail_parser::DateTime>>,
+}
+
+impl OriginalFields {
+    /// Records a field of the block (`from` and `end`: where its value
+    /// starts and ends; `value`: the parsed value of a Date).
+    fn record(&mut self, name: &HeaderName<'_>, from: usize, end: usize, value: &HeaderValue<'_>) {
+        let at = Some((from as u32, end as u32));
+        match name {
+            HeaderName::From => self.from = at,
+            HeaderName::To => self.to = at,
+            HeaderName::Subject => self.subject = at,
+            HeaderName::MessageId => self.message_id = at,
+            HeaderName::ReturnPath => self.return_path = at,
+            HeaderName::ListId => self.list_id = at,
+            HeaderName::Date => self.date = Some(value.as_datetime().copied()),
+            _ => {}
+        }
+    }
+
+    /// Where the value of the last field of each name starts and ends:
+    /// From, To, Subject, Message-ID, Return-Path, List-Id.
+    pub(crate) fn spans(&self) -> [Option<(usize, usize)>; 6] {
+        [
+            self.from,
+            self.to,
+            self.subject,
+            self.message_id,
+            self.return_path,
+            self.list_id,
+        ]
+        .map(|at| at.map(|(start, end)| (start as usize, end as usize)))
+    }
+
+    /// The last Date field's value, when there is one and it is a date.
+    pub(crate) fn date(&self) -> Option<mail_parser::DateTime> {
+        self.date.flatten()
+    }
+
+    /// The fields of a header block read by [`read_headers`].
+    pub(crate) fn of(headers: &[Header<'_>]) -> OriginalFields {
+        let mut fields = OriginalFields::default();
+        for h in headers {
+            let (from, end) = (h.offset_start as usize, h.offset_end as usize);
+            fields.record(&h.name, from, end, &h.value);
+        }
+        fields
+    }
+
+    /// Reads a header block on its own, from its start, as [`read_headers`]
+    /// would (mail-parser's `parse_headers`), keeping only the fields
+    /// [`super::Original`] reads: no vector of fields, no value parsed but
+    /// the dates'.
+    pub(crate) fn read(data: &[u8]) -> OriginalFields {
+        let mut fields = OriginalFields::default();
+        let mut p = 0;
+        loop {
+            match next_field(data, p, false) {
+                Next::End(..) => return fields,
+                Next::Skip(next) => p = next,
+                Next::Field(name, _, from) => {
+                    let (value, end) = match name {
+                        HeaderName::Date => {
+                            field_value(data, from, simple_date, MessageStream::parse_date)
+                        }
+                        _ => (HeaderValue::Empty, skip_value(data, from)),
+                    };
+                    fields.record(&name, from, end, &value);
+                    p = end;
+                }
+            }
+        }
     }
 }
 
@@ -1340,9 +1500,7 @@ enum Parse {
     Skip,
     ContentType,
     Unstructured,
-    Id,
     Date,
-    Address,
 }
 
 /// mail-parser's `parse_header_name` from `p`: the name (known names as their
@@ -1352,7 +1510,12 @@ enum Parse {
 /// before it are skipped.
 ///
 /// Unless `all`, only the names [`read_headers`] keeps without `keep_all` are
-/// told apart; any other comes back as `Other("")`.
+/// told apart; any other comes back as `Other("")`. With `all`, a name
+/// written plainly (printable ASCII right before the colon) that is not a
+/// known one also comes back as `Other("")`, not checked as UTF-8 and copied
+/// into the value: [`written_name`] reads it from the field when asked (most
+/// never are).
+#[inline(always)]
 fn header_name(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>, usize), usize> {
     const MAX: usize = 34;
     // The common case, a name of at most `MAX` printable ASCII bytes right
@@ -1384,14 +1547,11 @@ fn header_name(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>, usiz
         if stop != 0 {
             let n = len + (stop.trailing_zeros() / 8) as usize;
             if n > 0 && n <= MAX && data[p + n] == b':' {
-                let name = known_name(&lower[..n], all).unwrap_or_else(|| {
-                    // Unless `all`, such a field is dropped: its name is not read.
-                    HeaderName::Other(if all {
-                        lossy(&data[p..p + n])
-                    } else {
-                        Cow::Borrowed("")
-                    })
-                });
+                // Any other name is left empty: unless `all` such a field is
+                // dropped, and with `all` its name is what stands before the
+                // colon, read when asked (see `written_name`).
+                let name =
+                    known_name(&lower[..n], all).unwrap_or(HeaderName::Other(Cow::Borrowed("")));
                 return Ok((name, p + n + 1));
             }
             break;
@@ -1401,8 +1561,18 @@ fn header_name(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>, usiz
     header_name_slow(data, p, all)
 }
 
+/// The name of a field whose [`HeaderName`] [`header_name`] left empty (see
+/// there), as mail-parser gives it: the bytes from the field's start
+/// (`offset_field`) to the colon before its value (`offset_start`).
+pub(crate) fn written_name(data: &[u8], offset_field: usize, offset_start: usize) -> &[u8] {
+    data.get(offset_field..offset_start.saturating_sub(1))
+        .unwrap_or_default()
+}
+
 /// [`header_name`] for any name: white space in it or around it, colons
 /// before it, no colon at all, a name longer than any known one.
+#[cold]
+#[inline(never)]
 fn header_name_slow(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>, usize), usize> {
     const MAX: usize = 34;
     let mut i = p;
@@ -1456,34 +1626,60 @@ fn header_name_slow(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>,
 /// The `HeaderName` variant of a lowercased field name that mail-parser
 /// knows. The names that matter and the most frequent ones are matched
 /// here; unless `all`, no other is looked up.
+#[inline(always)]
 fn known_name(lower: &[u8], all: bool) -> Option<HeaderName<'static>> {
-    let name = match lower {
+    // Each match tells the names apart by length first, then compares with
+    // the one or two names of that length (a comparison of known size,
+    // made inline), rather than comparing with every name in turn.
+    let kept = match (lower.len(), lower) {
         // What `read_headers` keeps in any header block.
-        b"content-type" => HeaderName::ContentType,
-        b"from" => HeaderName::From,
-        b"to" => HeaderName::To,
-        b"subject" => HeaderName::Subject,
-        b"date" => HeaderName::Date,
-        b"message-id" => HeaderName::MessageId,
-        b"return-path" => HeaderName::ReturnPath,
-        b"content-transfer-encoding" => HeaderName::ContentTransferEncoding,
-        b"content-description" => HeaderName::ContentDescription,
-        b"content-disposition" => HeaderName::ContentDisposition,
-        b"content-id" => HeaderName::ContentId,
-        b"content-location" => HeaderName::ContentLocation,
-        b"list-id" => HeaderName::ListId,
+        (12, b"content-type") => HeaderName::ContentType,
+        (4, b"from") => HeaderName::From,
+        (2, b"to") => HeaderName::To,
+        (7, b"subject") => HeaderName::Subject,
+        (4, b"date") => HeaderName::Date,
+        (10, b"message-id") => HeaderName::MessageId,
+        (11, b"return-path") => HeaderName::ReturnPath,
+        (25, b"content-transfer-encoding") => HeaderName::ContentTransferEncoding,
+        (19, b"content-description") => HeaderName::ContentDescription,
+        (19, b"content-disposition") => HeaderName::ContentDisposition,
+        (10, b"content-id") => HeaderName::ContentId,
+        (16, b"content-location") => HeaderName::ContentLocation,
+        (7, b"list-id") => HeaderName::ListId,
         _ if !all => return None,
         // Frequent in a message's own header block.
-        b"received" => HeaderName::Received,
-        b"mime-version" => HeaderName::MimeVersion,
-        b"auto-submitted" => HeaderName::AutoSubmitted,
-        b"authentication-results" => HeaderName::AuthenticationResults,
-        b"dkim-signature" => HeaderName::DkimSignature,
+        (8, b"received") => HeaderName::Received,
+        (12, b"mime-version") => HeaderName::MimeVersion,
+        (14, b"auto-submitted") => HeaderName::AutoSubmitted,
+        (22, b"authentication-results") => HeaderName::AuthenticationResults,
+        (14, b"dkim-signature") => HeaderName::DkimSignature,
         // mail-parser knows no `x-` name (its X.400 ones begin `x400-`).
         _ if lower.starts_with(b"x-") => return None,
         _ => return cached_name(lower),
     };
-    Some(name)
+    Some(kept)
+}
+
+/// The variant of a field name asked of [`super::Mail::header`], when it is
+/// one of those [`known_name`] names itself (not asked of mail-parser),
+/// whatever its case: exactly the fields of that variant are those whose
+/// name (`HeaderName::as_str`) is equal to it, case aside.
+pub(crate) fn known_field(name: &str) -> Option<HeaderName<'static>> {
+    let mut lower = [0u8; 32];
+    let lower = lower.get_mut(..name.len())?;
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    // (Not `cached_name`: only the names matched here are known to be
+    // written as their `as_str` is.)
+    let known = known_name(lower, false).or(match &*lower {
+        b"received" => Some(HeaderName::Received),
+        b"mime-version" => Some(HeaderName::MimeVersion),
+        b"auto-submitted" => Some(HeaderName::AutoSubmitted),
+        b"authentication-results" => Some(HeaderName::AuthenticationResults),
+        b"dkim-signature" => Some(HeaderName::DkimSignature),
+        _ => None,
+    });
+    known.filter(|k| k.as_str().eq_ignore_ascii_case(name))
 }
 
 /// The `HeaderName` variant of a lowercased field name that mail-parser
@@ -1530,7 +1726,7 @@ fn cached_name(lower: &[u8]) -> Option<HeaderName<'static>> {
 /// last byte that is not a space, tab or CR, and joins the non-empty lines
 /// with one space; a value the data ends in, without a final line break,
 /// gives nothing.
-fn simple_unstructured(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
+pub(crate) fn simple_unstructured(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
     let end = skip_value(data, from);
     let value = &data[from..end];
     if has_encoded_word(value) {
@@ -1696,7 +1892,48 @@ pub(crate) fn simple_date(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, 
 /// mailbox and the offset after the value. `None` for any other value
 /// (quotes, comments, groups, lists, encoded words, escapes, a line break
 /// inside); the caller then asks mail-parser.
-pub(crate) fn simple_address(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
+///
+/// Only the tests build the value (to hold this reading to mail-parser's);
+/// the walk reads the address alone, with [`first_address_at`].
+#[cfg(test)]
+fn simple_address(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
+    let (name, address, end) = simple_mailbox(data, from, true)?;
+    let addr = mail_parser::Addr {
+        name: name.map(lossy),
+        address: address.map(lossy),
+    };
+    Some((
+        HeaderValue::Address(mail_parser::Address::List(vec![addr])),
+        end,
+    ))
+}
+
+/// The address of the first mailbox of an address field whose value starts
+/// at `from`, as [`super::first_address`] reads it in the value
+/// mail-parser's `parse_address` gives (empty when there is none): for the
+/// forms [`simple_address`] reads, taken from the bytes without building
+/// that value (a vector and its copies of the name and address).
+pub(crate) fn first_address_at(data: &[u8], from: usize) -> String {
+    match simple_mailbox(data, from, false) {
+        Some((_, address, _)) => address.map(|a| lossy(a).into_owned()).unwrap_or_default(),
+        None => {
+            let mut stream = MessageStream::new(data);
+            stream.skip_bytes(from);
+            super::first_address(Some(&stream.parse_address())).to_owned()
+        }
+    }
+}
+
+/// A mailbox as [`simple_mailbox`] reads it: display name and address as
+/// written (either may be absent), and the offset after the value.
+type Mailbox<'a> = (Option<&'a [u8]>, Option<&'a [u8]>, usize);
+
+/// [`simple_address`]'s reading of a value (see [`Mailbox`]), or `None` for
+/// a form it leaves to mail-parser. Unless `need_name`, a display name
+/// holding an encoded word is read too (`=?UTF-8?B?...?= <addr>`, common in
+/// returned originals): decoding it changes the name alone, which is then
+/// not given as mail-parser would.
+fn simple_mailbox(data: &[u8], from: usize, need_name: bool) -> Option<Mailbox<'_>> {
     let end = skip_value(data, from);
     let is_blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     // Without a final line break, the last token is never added.
@@ -1708,10 +1945,14 @@ pub(crate) fn simple_address(data: &[u8], from: usize) -> Option<(HeaderValue<'_
     // (looked up in a table: these scans run over every address).
     let special = |b: &u8| ADDRESS_BYTE[usize::from(*b)] & SPECIAL != 0;
     let blank_or_special = |b: &u8| ADDRESS_BYTE[usize::from(*b)] != 0;
-    if has_encoded_word(value) {
+    let encoded = has_encoded_word(value);
+    if encoded && need_name {
         return None;
     }
-    let addr = if let Some(quoted) = value.strip_prefix(b"\"") {
+    let (name, address) = if let Some(quoted) = value.strip_prefix(b"\"") {
+        if encoded {
+            return None;
+        }
         // `"Display Name" <addr>`: the name is all that the quotes hold,
         // white space included, where only `"` and `\\` mean something.
         let close = memchr::memchr(b'"', quoted)?;
@@ -1725,14 +1966,15 @@ pub(crate) fn simple_address(data: &[u8], from: usize) -> Option<(HeaderValue<'_
         {
             return None;
         }
-        mail_parser::Addr {
-            name: (!name.is_empty()).then(|| lossy(name)),
-            address: Some(lossy(address)),
-        }
+        ((!name.is_empty()).then_some(name), Some(address))
     } else if let Some(rest) = value.strip_suffix(b">") {
         let open = memchr::memchr(b'<', rest)?;
         let (name, address) = (&rest[..open], &rest[open + 1..]);
-        if address.is_empty() || address.iter().any(blank_or_special) || name.iter().any(special) {
+        if address.is_empty()
+            || address.iter().any(blank_or_special)
+            || name.iter().any(special)
+            || (encoded && has_encoded_word(address))
+        {
             return None;
         }
         // The name runs from its first to its last byte that is not white
@@ -1740,28 +1982,16 @@ pub(crate) fn simple_address(data: &[u8], from: usize) -> Option<(HeaderValue<'_
         let name = name
             .iter()
             .rposition(|b| !is_blank(b))
-            .map(|last| lossy(&name[..=last]));
-        mail_parser::Addr {
-            name,
-            address: Some(lossy(address)),
-        }
-    } else if value.iter().any(blank_or_special) {
+            .map(|last| &name[..=last]);
+        (name, Some(address))
+    } else if encoded || value.iter().any(blank_or_special) {
         return None;
     } else if value.contains(&b'@') {
-        mail_parser::Addr {
-            name: None,
-            address: Some(lossy(value)),
-        }
+        (None, Some(value))
     } else {
-        mail_parser::Addr {
-            name: Some(lossy(value)),
-            address: None,
-        }
+        (Some(value), None)
     };
-    Some((
-        HeaderValue::Address(mail_parser::Address::List(vec![addr])),
-        end,
-    ))
+    Some((name, address, end))
 }
 
 /// How [`simple_address`] sees a byte: [`BLANK`] for white space, [`SPECIAL`]
@@ -2002,44 +2232,45 @@ fn simple_content_type(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usi
 /// `lossy` would borrow from the data, without its UTF-8 check (some ninety
 /// instructions a token) or, for a token to lowercase, the copy.
 fn known_token(token: &[u8]) -> Option<&'static str> {
-    Some(match token {
-        b"text" => "text",
-        b"plain" => "plain",
-        b"html" => "html",
-        b"multipart" => "multipart",
-        b"mixed" => "mixed",
-        b"alternative" => "alternative",
-        b"related" => "related",
-        b"report" => "report",
-        b"message" => "message",
-        b"delivery-status" => "delivery-status",
-        b"global-delivery-status" => "global-delivery-status",
-        b"rfc822" => "rfc822",
-        b"rfc822-headers" => "rfc822-headers",
-        b"global" => "global",
-        b"global-headers" => "global-headers",
-        b"feedback-report" => "feedback-report",
-        b"disposition-notification" => "disposition-notification",
-        b"application" => "application",
-        b"octet-stream" => "octet-stream",
-        b"charset" => "charset",
-        b"boundary" => "boundary",
-        b"report-type" => "report-type",
-        b"name" => "name",
-        b"filename" => "filename",
-        b"format" => "format",
-        b"flowed" => "flowed",
-        b"delsp" => "delsp",
-        b"inline" => "inline",
-        b"attachment" => "attachment",
-        b"us-ascii" => "us-ascii",
-        b"US-ASCII" => "US-ASCII",
-        b"utf-8" => "utf-8",
-        b"UTF-8" => "UTF-8",
-        b"iso-8859-1" => "iso-8859-1",
-        b"ISO-8859-1" => "ISO-8859-1",
-        b"iso-2022-jp" => "iso-2022-jp",
-        b"ISO-2022-JP" => "ISO-2022-JP",
+    // Told apart by length first, as in `known_name`.
+    Some(match (token.len(), token) {
+        (4, b"text") => "text",
+        (5, b"plain") => "plain",
+        (4, b"html") => "html",
+        (9, b"multipart") => "multipart",
+        (5, b"mixed") => "mixed",
+        (11, b"alternative") => "alternative",
+        (7, b"related") => "related",
+        (6, b"report") => "report",
+        (7, b"message") => "message",
+        (15, b"delivery-status") => "delivery-status",
+        (22, b"global-delivery-status") => "global-delivery-status",
+        (6, b"rfc822") => "rfc822",
+        (14, b"rfc822-headers") => "rfc822-headers",
+        (6, b"global") => "global",
+        (14, b"global-headers") => "global-headers",
+        (15, b"feedback-report") => "feedback-report",
+        (24, b"disposition-notification") => "disposition-notification",
+        (11, b"application") => "application",
+        (12, b"octet-stream") => "octet-stream",
+        (7, b"charset") => "charset",
+        (8, b"boundary") => "boundary",
+        (11, b"report-type") => "report-type",
+        (4, b"name") => "name",
+        (8, b"filename") => "filename",
+        (6, b"format") => "format",
+        (6, b"flowed") => "flowed",
+        (5, b"delsp") => "delsp",
+        (6, b"inline") => "inline",
+        (10, b"attachment") => "attachment",
+        (8, b"us-ascii") => "us-ascii",
+        (8, b"US-ASCII") => "US-ASCII",
+        (5, b"utf-8") => "utf-8",
+        (5, b"UTF-8") => "UTF-8",
+        (10, b"iso-8859-1") => "iso-8859-1",
+        (10, b"ISO-8859-1") => "ISO-8859-1",
+        (11, b"iso-2022-jp") => "iso-2022-jp",
+        (11, b"ISO-2022-JP") => "ISO-2022-JP",
         _ => return None,
     })
 }
@@ -2683,6 +2914,12 @@ mod tests {
             "<a@b> (x)\n",
             "name\n",
             "=?utf-8?q?x?= <a@b>\n",
+            "=?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?= <user@example.jp>\n",
+            "=?utf-8?b?YQ==?= =?utf-8?b?Yg==?=\n <a@b>\n",
+            "=?utf-8?q?a?= <=?utf-8?q?b?=@c>\n",
+            "\"=?utf-8?q?a?=\" <a@b>\n",
+            "=?utf-8?q?a,b?= <a@b>\n",
+            "=?utf-8?q?a?= b@c\n",
             "=x=@y\n",
             "\u{3042} <a@b>\n",
             "a@b\n <c@d>\n",
@@ -2779,6 +3016,15 @@ mod tests {
             data.extend_from_slice(value);
             let from = 13;
             let show = String::from_utf8_lossy(value);
+            // The first address, read without building the value.
+            let mut stream = MessageStream::new(&data);
+            stream.skip_bytes(from);
+            let parsed = stream.parse_address();
+            assert_eq!(
+                first_address_at(&data, from),
+                super::super::first_address(Some(&parsed)),
+                "first address {show:?}"
+            );
             for (k, (what, simple, full)) in pairs().into_iter().enumerate() {
                 let mut stream = MessageStream::new(&data);
                 stream.skip_bytes(from);
@@ -2789,6 +3035,50 @@ mod tests {
                 }
             }
         }
+        // Display names with encoded words, which `first_address_at` reads
+        // without mail-parser: random ones, the address as mail-parser gives it.
+        let pieces: &[&[u8]] = &[
+            b"=?utf-8?b?YQ==?=",
+            b"=?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=",
+            b"=?utf-8?q?a_b?=",
+            b"=?x?q?<?=",
+            b"=?",
+            b"?=",
+            b" ",
+            b"\t",
+            b"\n ",
+            b"\"",
+            b"<",
+            b">",
+            b"<a@b>",
+            b"a@b",
+            b"Name",
+            b",",
+            b"(",
+            b")",
+            b"\\",
+        ];
+        let mut read = 0;
+        for _ in 0..40_000 {
+            let len = (next() % 6) as usize;
+            let mut data = b"From:".to_vec();
+            for _ in 0..len {
+                data.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            data.extend_from_slice(b"\n");
+            let mut stream = MessageStream::new(&data);
+            stream.skip_bytes(5);
+            let parsed = stream.parse_address();
+            let want = super::super::first_address(Some(&parsed));
+            assert_eq!(
+                first_address_at(&data, 5),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(&data)
+            );
+            read += usize::from(simple_mailbox(&data, 5, false).is_some());
+        }
+        assert!(read > 1000, "{read}");
         // Most values take the fast paths.
         let [fast_ct, fast_un, fast_id, fast_date, fast_address] = fast;
         assert!(fast_ct > values.len() / 3, "{fast_ct}");
@@ -2826,6 +3116,11 @@ mod tests {
             "text/plain",
             "message/global-delivery-status-and-a-much-longer-name",
             "\"x\"",
+            "text/rfc822/headers",
+            "text/ rfc822-headers",
+            "TEXT/Delivery-Status",
+            "message/feedback-report; a=b",
+            "text",
         ];
         for value in values {
             let line = format!("{value}\n");
@@ -2928,7 +3223,16 @@ mod tests {
         for line in lines {
             let mut stream = MessageStream::new(line);
             let want = stream.parse_header_name().map(|n| (n, stream.offset()));
-            let got = header_name(line, 0, true).ok();
+            let got = header_name(line, 0, true).ok().map(|(name, from)| {
+                // A name left empty is read from the field.
+                let name = match name {
+                    HeaderName::Other(n) if n.is_empty() => {
+                        HeaderName::Other(lossy(written_name(line, 0, from)))
+                    }
+                    name => name,
+                };
+                (name, from)
+            });
             assert_eq!(got, want, "{:?}", String::from_utf8_lossy(line));
             if want.is_none() {
                 assert_eq!(header_name(line, 0, true).unwrap_err(), stream.offset());
