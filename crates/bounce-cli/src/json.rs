@@ -56,9 +56,68 @@ pub fn write_fact(out: &mut Vec<u8>, fact: &Fact, layout: Layout) {
         &f.evidence.reason,
     ];
     out.reserve(values.iter().map(|v| v.len()).sum::<usize>() + 640);
-    let mut obj = Object::begin(out, layout, 0);
-    fact_fields(&mut obj, fact);
-    obj.end();
+    match layout {
+        Layout::Compact => compact(out, fact),
+        Layout::Pretty => {
+            let mut obj = Object::begin(out, layout, 0);
+            fact_fields(&mut obj, fact);
+            obj.end();
+        }
+    }
+}
+
+/// The compact layout, written as runs of constant bytes between the
+/// values: each run closes the previous value's quotes and opens the next
+/// one's (`","addresser":"`), so that a field costs one copy of a constant
+/// and one of its value, rather than a push per quote, comma and colon.
+/// The order and the keys are those of [`fact_fields`].
+fn compact(out: &mut Vec<u8>, f: &Fact) {
+    let e = &f.evidence;
+    put(out, b"{\"action\":\"", &f.action);
+    put(out, b"\",\"addresser\":\"", &f.addresser);
+    put(out, b"\",\"alias\":\"", &f.alias);
+    put(out, b"\",\"deliverystatus\":\"", &f.deliverystatus);
+    put(out, b"\",\"destination\":\"", &f.destination);
+    put(out, b"\",\"diagnosticcode\":\"", &f.diagnosticcode);
+    put(out, b"\",\"diagnostictype\":\"", &f.diagnostictype);
+    put(out, b"\",\"feedbacktype\":\"", &f.feedbacktype);
+    out.extend_from_slice(if f.hardbounce {
+        b"\",\"hardbounce\":true"
+    } else {
+        b"\",\"hardbounce\":false"
+    });
+    put(out, b",\"lhost\":\"", &f.lhost);
+    put(out, b"\",\"listid\":\"", &f.listid);
+    put(out, b"\",\"messageid\":\"", &f.messageid);
+    put(out, b"\",\"origin\":\"", &f.origin);
+    put(out, b"\",\"reason\":\"", f.reason.as_str());
+    put(out, b"\",\"recipient\":\"", &f.recipient);
+    put(out, b"\",\"replycode\":\"", &f.replycode);
+    put(out, b"\",\"rhost\":\"", &f.rhost);
+    put(out, b"\",\"senderdomain\":\"", &f.senderdomain);
+    put(out, b"\",\"smtpagent\":\"", &f.smtpagent);
+    put(out, b"\",\"smtpcommand\":\"", &f.smtpcommand);
+    put(out, b"\",\"subject\":\"", &f.subject);
+    out.extend_from_slice(b"\",\"timestamp\":");
+    integer(out, f.timestamp);
+    put(out, b",\"timezoneoffset\":\"", &f.timezoneoffset);
+    put(out, b"\",\"token\":\"", &f.token);
+    put(out, b"\",\"evidence\":{\"decoder\":\"", &e.decoder);
+    // `skip_serializing_if = "String::is_empty"` in the derive.
+    if !e.rhost_rule.is_empty() {
+        put(out, b"\",\"rhost_rule\":\"", &e.rhost_rule);
+    }
+    put(out, b"\",\"reason\":\"", &e.reason);
+    out.extend_from_slice(b"\"}}");
+}
+
+/// Appends the constant `head`, then `value` escaped (without its quotes:
+/// `head` and the next head hold them). Inlined so that each head's length
+/// is a constant and its copy a few moves rather than a call.
+#[inline(always)]
+fn put(out: &mut Vec<u8>, head: &[u8], value: &str) {
+    out.extend_from_slice(head);
+    body(out, value);
 }
 
 /// The fields of a fact, in the order of its declaration (which is the order
@@ -150,12 +209,7 @@ impl<'a> Object<'a> {
     #[inline(always)]
     fn string(&mut self, key: &str, value: &str) {
         self.key(key);
-        // Many fields are empty (no alias, no list, no feedback type).
-        if value.is_empty() {
-            self.out.extend_from_slice(b"\"\"");
-        } else {
-            escaped(self.out, value);
-        }
+        escaped(self.out, value);
     }
 
     #[inline(always)]
@@ -167,21 +221,7 @@ impl<'a> Object<'a> {
     #[inline(always)]
     fn integer(&mut self, key: &str, value: i64) {
         self.key(key);
-        let mut digits = [0u8; 20];
-        let mut n = digits.len();
-        let mut v = value.unsigned_abs();
-        loop {
-            n -= 1;
-            digits[n] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        if value < 0 {
-            self.out.push(b'-');
-        }
-        self.out.extend_from_slice(&digits[n..]);
+        integer(self.out, value);
     }
 
     fn end(mut self) {
@@ -199,44 +239,94 @@ impl<'a> Object<'a> {
     }
 }
 
-/// Appends `s` as a JSON string, escaped as serde_json escapes it. Inlined
-/// into each field: the call cost as much as the check of a short value.
+/// Appends `value` in decimal, as serde_json writes an integer: two
+/// digits at a time (a timestamp has ten).
+fn integer(out: &mut Vec<u8>, value: i64) {
+    const PAIRS: &[u8; 200] = b"\
+        0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let mut digits = [0u8; 20];
+    let mut n = digits.len();
+    let mut v = value.unsigned_abs();
+    while v >= 100 {
+        let k = (v % 100) as usize * 2;
+        v /= 100;
+        n -= 2;
+        digits[n..n + 2].copy_from_slice(&PAIRS[k..k + 2]);
+    }
+    if v >= 10 {
+        let k = v as usize * 2;
+        n -= 2;
+        digits[n..n + 2].copy_from_slice(&PAIRS[k..k + 2]);
+    } else {
+        n -= 1;
+        digits[n] = b'0' + v as u8;
+    }
+    if value < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[n..]);
+}
+
+/// Appends `s` as a JSON string, escaped as serde_json escapes it.
 #[inline(always)]
 fn escaped(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
     out.push(b'"');
-    // Most values (addresses, hosts, codes) need no escape at all: one check
-    // of the whole value, then one copy.
-    if is_plain(bytes) {
-        out.extend_from_slice(bytes);
-    } else {
-        escape_each(out, bytes);
-    }
+    body(out, s);
     out.push(b'"');
 }
 
-/// Whether no byte of `bytes` needs an escape: eight bytes at a time, the
-/// last eight (overlapping) for the rest; a short value byte by byte.
-fn is_plain(bytes: &[u8]) -> bool {
-    let plain = |b: &u8| *b >= 0x20 && *b != b'"' && *b != b'\\';
+/// Appends `s` escaped, without quotes. Most values (addresses, hosts,
+/// codes) need no escape at all: one scan of the whole value, then one
+/// copy; otherwise the scan goes on from the first byte that needs one.
+#[inline(always)]
+fn body(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    // Many fields are empty (no alias, no list, no feedback type).
+    if bytes.is_empty() {
+        return;
+    }
+    match first_escape(bytes) {
+        None => out.extend_from_slice(bytes),
+        Some(at) => escape_from(out, bytes, at),
+    }
+}
+
+/// The offset of the first byte of `bytes` that needs an escape: eight
+/// bytes at a time, the last eight (overlapping) for the rest; a short
+/// value byte by byte.
+fn first_escape(bytes: &[u8]) -> Option<usize> {
     let Some(last) = bytes.last_chunk::<8>() else {
-        return bytes.iter().all(plain);
+        let plain = |b: &u8| *b >= 0x20 && *b != b'"' && *b != b'\\';
+        return bytes.iter().position(|b| !plain(b));
     };
+    let mut at = 0;
     for word in bytes.chunks_exact(8) {
         if let Ok(w) = <[u8; 8]>::try_from(word) {
-            if needs_escape(u64::from_le_bytes(w)) {
-                return false;
+            let m = escape_mask(u64::from_le_bytes(w));
+            if m != 0 {
+                return Some(at + (m.trailing_zeros() / 8) as usize);
             }
         }
+        at += 8;
     }
-    !needs_escape(u64::from_le_bytes(*last))
+    // The bytes of the last eight that the loop saw are plain, so the
+    // first one marked is past them.
+    let m = escape_mask(u64::from_le_bytes(*last));
+    (m != 0).then(|| bytes.len() - 8 + (m.trailing_zeros() / 8) as usize)
 }
 
-/// Appends `bytes` with every character that needs it escaped.
-fn escape_each(out: &mut Vec<u8>, bytes: &[u8]) {
+/// Appends `bytes`, of which `at` is the first byte that needs an escape,
+/// with every such byte escaped.
+fn escape_from(out: &mut Vec<u8>, bytes: &[u8], mut at: usize) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    loop {
+        out.extend_from_slice(&bytes[start..at]);
+        let b = bytes[at];
         let short: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -245,10 +335,8 @@ fn escape_each(out: &mut Vec<u8>, bytes: &[u8]) {
             b'\n' => b"\\n",
             b'\r' => b"\\r",
             b'\t' => b"\\t",
-            0..=0x1f => &[],
-            _ => continue,
+            _ => &[],
         };
-        out.extend_from_slice(&bytes[start..i]);
         if short.is_empty() {
             out.extend_from_slice(&[
                 b'\\',
@@ -261,22 +349,28 @@ fn escape_each(out: &mut Vec<u8>, bytes: &[u8]) {
         } else {
             out.extend_from_slice(short);
         }
-        start = i + 1;
+        start = at + 1;
+        match first_escape(&bytes[start..]) {
+            Some(next) => at = start + next,
+            None => break,
+        }
     }
     out.extend_from_slice(&bytes[start..]);
 }
 
-/// Whether any of the eight bytes of `w` is a control character, `"` or `\`
-/// (the classic "has a zero byte" and "has a byte less than n" tricks; bytes
-/// of 0x80 and above never count, so UTF-8 passes through).
-fn needs_escape(w: u64) -> bool {
+/// The high bit of each of the eight bytes of `w` that is a control
+/// character, `"` or `\` (the classic "has a zero byte" and "has a byte
+/// less than n" tricks; bytes of 0x80 and above never count, so UTF-8
+/// passes through). A marked byte above a marked one may be a false
+/// mark, but the lowest mark is always exact.
+fn escape_mask(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
     let quote = has_zero(w ^ (ONES * u64::from(b'"')));
     let backslash = has_zero(w ^ (ONES * u64::from(b'\\')));
-    (below_space | quote | backslash) != 0
+    below_space | quote | backslash
 }
 
 #[cfg(test)]

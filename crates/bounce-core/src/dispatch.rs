@@ -250,9 +250,10 @@ impl<'r> Decoder<'r> {
         candidates: &Candidates<'_>,
         origin: &str,
     ) -> Vec<Fact> {
+        // The original's To is never read here: it is left unparsed.
         let mut original = match report.original.as_deref() {
-            Some(inline) => Original::from_headers(inline),
-            None => mail.original().unwrap_or_default(),
+            Some(inline) => Original::from_headers_without_to(inline),
+            None => mail.original_without_to().unwrap_or_default(),
         };
         let mut addresser = if original.from.contains('@') {
             text::clean_address(&original.from)
@@ -541,15 +542,7 @@ fn normalize_action(action: &str) -> String {
 /// [`squeeze`] of a string that is often squeezed already (one line of
 /// ASCII with single spaces): then it is returned as it is, without a copy.
 fn squeeze_owned(text: String) -> String {
-    let b = text.as_bytes();
-    let squeezed = b.first().is_none_or(|&c| c != b' ')
-        && b.last().is_none_or(|&c| c != b' ')
-        && b.is_ascii()
-        && !b
-            .iter()
-            .any(|&c| matches!(c, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
-        && memchr::memmem::find(b, b"  ").is_none();
-    if squeezed {
+    if text::is_squeezed(&text) {
         text
     } else {
         squeeze(&text)
@@ -566,6 +559,38 @@ pub fn squeeze(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::mail::parse_date;
+
+    #[test]
+    fn squeeze_owned_is_squeeze() {
+        for t in [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\u{b}b",
+            "a\u{c}b",
+            "a\rb",
+            "a\nb",
+            "550 5.1.1 <a@example.jp>: Recipient address rejected: User unknown",
+            "550 5.1.1 <a@example.jp>: Recipient address rejected:  User unknown",
+            "550 5.1.1 <a@example.jp>: Recipient address rejected: User unknown ",
+            "1234567 89abcdef",
+            "12345678 9abcdef",
+            "1234567  9abcdef",
+            "12345678\u{a0}9abcdef",
+            "\u{3000}abc",
+        ] {
+            assert_eq!(
+                super::squeeze_owned(t.to_owned()),
+                super::squeeze(t),
+                "{t:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_blank_date_parses_to_nothing() {

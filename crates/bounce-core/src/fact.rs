@@ -205,16 +205,44 @@ pub fn token(addresser: &str, recipient: &str, timestamp: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The domain part of an address, lowercased.
+/// The domain part of an address, lowercased. The `@` is found by
+/// `memrchr` (a reverse character search cost twice as much, and this runs
+/// twice per fact).
 pub fn domain_of(addr: &str) -> String {
-    addr.rsplit_once('@')
-        .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
-        .unwrap_or_default()
+    let Some(at) = memchr::memrchr(b'@', addr.as_bytes()) else {
+        return String::new();
+    };
+    // `@` is ASCII: `at + 1` is a character boundary.
+    addr[at + 1..].trim_end_matches('>').to_ascii_lowercase()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn domain_of_is_the_part_after_the_last_at() {
+        for addr in [
+            "",
+            "a",
+            "@",
+            "a@",
+            "a@b",
+            "neko@Example.JP",
+            "<neko@example.jp>",
+            "a@b@C.d>>",
+            "x@\u{e9}T\u{e9}.jp",
+            "\u{e9}@",
+        ] {
+            assert_eq!(
+                domain_of(addr),
+                addr.rsplit_once('@')
+                    .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
+                    .unwrap_or_default(),
+                "{addr:?}"
+            );
+        }
+    }
 
     #[test]
     fn token_is_stable_and_empty_without_parties() {

@@ -42,6 +42,12 @@ pub(crate) struct Literals {
     short: Vec<Partial>,
     /// Whether some short pattern starts with the byte.
     short_first: Box<[bool; 256]>,
+    /// One bit per pair of bytes (the first, plus 256 times the second)
+    /// that some pattern can start with: set for the first two bytes of
+    /// every pattern of two bytes or more, and for every pair whose first
+    /// byte is a pattern of one byte. Most positions of a text start no
+    /// pattern, and this one test (no hash to compute) passes them over.
+    pairs: Box<[u64; 1 << 10]>,
     /// Empty patterns, which occur at every position.
     empty: Vec<u32>,
 }
@@ -81,10 +87,16 @@ fn hash(key: u32) -> usize {
 /// Four bytes of `b` from `at` as one number (little-endian), zero past its
 /// end.
 fn chunk(b: &[u8], at: usize) -> u32 {
-    let rest = b.get(at..).unwrap_or(&[]);
-    let n = rest.len().min(4);
     let mut buf = [0u8; 4];
-    buf[..n].copy_from_slice(&rest[..n]);
+    // Four bytes, the usual case, as one fixed-size copy (a copy of a
+    // variable length is a call).
+    if let Some(four) = b.get(at..at.saturating_add(4)) {
+        buf.copy_from_slice(four);
+    } else {
+        for (d, s) in buf.iter_mut().zip(b.get(at..).unwrap_or(&[])) {
+            *d = *s;
+        }
+    }
     u32::from_le_bytes(buf)
 }
 
@@ -117,6 +129,8 @@ impl Literals {
         let mut short_first = Box::new([false; 256]);
         let mut short_by_byte: Vec<Vec<Partial>> = vec![Vec::new(); 256];
         let mut filter = Box::new([0u64; 1 << (FILTER_BITS - 6)]);
+        let mut pairs = Box::new([0u64; 1 << 10]);
+        let mut pair = |k: usize| pairs[k >> 6] |= 1 << (k & 63);
         // The edge table, sized for the most edges the patterns can need
         // (one per four bytes), at most half full, so that a probe that
         // finds nothing stops soon.
@@ -130,6 +144,13 @@ impl Literals {
             if len == 0 {
                 empty.push(id);
                 continue;
+            }
+            if len == 1 {
+                for second in 0..256 {
+                    pair(usize::from(p[0]) | second << 8);
+                }
+            } else {
+                pair(usize::from(p[0]) | usize::from(p[1]) << 8);
             }
             if len < 4 {
                 short_by_byte[usize::from(p[0])].push(Partial {
@@ -202,6 +223,7 @@ impl Literals {
             short_heads,
             short,
             short_first,
+            pairs,
             empty,
         }
     }
@@ -259,7 +281,11 @@ impl Literals {
         while i + 4 <= n {
             let mut four = [0u8; 4];
             four.copy_from_slice(&text[i..i + 4]);
-            self.at::<false>(text, i, u32::from_le_bytes(four), &mut found);
+            let first = u32::from_le_bytes(four);
+            let k = (first & 0xffff) as usize;
+            if self.pairs[k >> 6] & (1 << (k & 63)) != 0 {
+                self.at::<false>(text, i, first, &mut found);
+            }
             i += 1;
         }
         while i < n {

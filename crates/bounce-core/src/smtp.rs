@@ -27,14 +27,25 @@ impl Status {
 
     /// Parses exactly `X.Y.Z`, surrounding whitespace allowed.
     pub fn parse(text: &str) -> Option<Status> {
-        let mut it = text.trim().split('.');
-        let class: u8 = num(it.next()?, 1)?;
-        let subject = num(it.next()?, 3)?;
-        let detail = num(it.next()?, 3)?;
-        if it.next().is_some() {
+        // One pass over the bytes: three dot-separated runs of digits, of
+        // at most one, three and three digits, none empty.
+        let mut parts = [0u16; 3];
+        let mut lens = [0usize; 3];
+        let mut k = 0;
+        for &c in text.trim().as_bytes() {
+            match c {
+                b'0'..=b'9' if lens[k] < 3 => {
+                    parts[k] = parts[k] * 10 + u16::from(c - b'0');
+                    lens[k] += 1;
+                }
+                b'.' if k < 2 => k += 1,
+                _ => return None,
+            }
+        }
+        if k != 2 || lens[0] != 1 || lens[1] == 0 || lens[2] == 0 {
             return None;
         }
-        Status::new(class, subject, detail)
+        Status::new(parts[0] as u8, parts[1], parts[2])
     }
 
     /// Finds the first well-formed status code in free text. A code must stand
@@ -70,7 +81,14 @@ impl Status {
                 Some(b'.') if bytes.get(end + 1).is_some_and(u8::is_ascii_digit) => return None,
                 _ => {}
             }
-            Status::parse(&text[start..end])
+            // The digits are checked: their values read directly, as
+            // `Status::parse` of `text[start..end]` would read them.
+            let value = |d: &[u8]| d.iter().fold(0u16, |v, &c| v * 10 + u16::from(c - b'0'));
+            Status::new(
+                bytes[start] - b'0',
+                value(&bytes[dot + 1..dot + 1 + sub_len]),
+                value(&bytes[det_start..end]),
+            )
         })
     }
 
@@ -99,13 +117,22 @@ impl Status {
     /// The same text as `to_string()`, written without the formatter (a
     /// fact's status is written once per recipient).
     pub fn to_text(&self) -> String {
-        let mut out = String::with_capacity(9);
-        push_decimal(&mut out, u16::from(self.class));
-        out.push('.');
-        push_decimal(&mut out, self.subject);
-        out.push('.');
-        push_decimal(&mut out, self.detail);
+        let mut out = String::with_capacity(11);
+        self.push_text(&mut out);
         out
+    }
+
+    /// Appends [`Status::to_text`] to `out`: the digits gathered on the
+    /// stack, then copied at once.
+    pub(crate) fn push_text(&self, out: &mut String) {
+        let mut buf = [0u8; 11];
+        let mut at = put_decimal(&mut buf, 0, u16::from(self.class));
+        buf[at] = b'.';
+        at = put_decimal(&mut buf, at + 1, self.subject);
+        buf[at] = b'.';
+        at = put_decimal(&mut buf, at + 1, self.detail);
+        // Digits and dots are ASCII: the conversion cannot fail.
+        out.push_str(std::str::from_utf8(&buf[..at]).unwrap_or_default());
     }
 }
 
@@ -137,7 +164,8 @@ impl ReplyCode {
         if t.len() != 3 || !t.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        ReplyCode::new(t.parse().ok()?)
+        // Three digits: their value read directly.
+        ReplyCode::new(t.bytes().fold(0, |v, c| v * 10 + u16::from(c - b'0')))
     }
 
     /// Finds the reply code of a server's reply quoted in free text: three digits
@@ -189,9 +217,12 @@ impl ReplyCode {
     }
     /// The same text as `to_string()`, written without the formatter.
     pub fn to_text(self) -> String {
-        let mut out = String::with_capacity(3);
-        push_decimal(&mut out, self.0);
-        out
+        let mut buf = [0u8; 5];
+        let at = put_decimal(&mut buf, 0, self.0);
+        // Digits are ASCII: the conversion cannot fail.
+        std::str::from_utf8(&buf[..at])
+            .unwrap_or_default()
+            .to_owned()
     }
     /// The first digit.
     pub fn class(self) -> u8 {
@@ -330,29 +361,23 @@ pub fn reconcile(
     }
 }
 
-fn num<T: std::str::FromStr>(s: &str, max_len: usize) -> Option<T> {
-    if s.is_empty() || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-/// Appends `n` in decimal, as `{}` writes it.
-fn push_decimal(out: &mut String, n: u16) {
-    let mut buf = [0u8; 5];
-    let mut at = buf.len();
+/// Writes `n` in decimal, as `{}` writes it, into `buf` from `at`;
+/// returns where it ends. `buf` has room for the five digits of any `u16`
+/// after `at` (the callers' buffers are sized for their numbers).
+fn put_decimal(buf: &mut [u8], at: usize, n: u16) -> usize {
+    let len = match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
+    };
     let mut n = n;
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
+    for d in buf[at..at + len].iter_mut().rev() {
+        *d = b'0' + (n % 10) as u8;
         n /= 10;
-        if n == 0 {
-            break;
-        }
     }
-    for &d in &buf[at..] {
-        out.push(char::from(d));
-    }
+    at + len
 }
 
 fn digits(bytes: &[u8]) -> usize {
@@ -378,10 +403,97 @@ mod tests {
         ] {
             let s = Status::new(c, sub, det).unwrap();
             assert_eq!(s.to_text(), s.to_string());
+            let wide = s.with_class(255);
+            assert_eq!(wide.to_text(), wide.to_string());
         }
-        for code in [200, 250, 421, 550, 554] {
+        for code in [200, 250, 421, 550, 554, 559] {
             let r = ReplyCode::new(code).unwrap();
             assert_eq!(r.to_text(), r.to_string());
+        }
+    }
+
+    /// `Status::parse` as it was written with `split` and `str::parse`.
+    fn reference_parse(text: &str) -> Option<Status> {
+        fn num<T: std::str::FromStr>(s: &str, max_len: usize) -> Option<T> {
+            if s.is_empty() || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            s.parse().ok()
+        }
+        let mut it = text.trim().split('.');
+        let class: u8 = num(it.next()?, 1)?;
+        let subject = num(it.next()?, 3)?;
+        let detail = num(it.next()?, 3)?;
+        if it.next().is_some() {
+            return None;
+        }
+        Status::new(class, subject, detail)
+    }
+
+    #[test]
+    fn status_parses_as_split_and_parse_did() {
+        let mut texts: Vec<String> = [
+            "",
+            ".",
+            "..",
+            "...",
+            "5",
+            "5.",
+            "5.1",
+            "5.1.",
+            "5.1.1",
+            "5.1.1.",
+            "5.1.1.1",
+            " 4.7.26 ",
+            "\u{3000}5.1.1",
+            "05.1.1",
+            "5.01.001",
+            "5.0001.1",
+            "5.1.1000",
+            "3.1.1",
+            "9.9.9",
+            "2.0.0",
+            "5..1",
+            ".5.1",
+            "5.a.1",
+            "+5.1.1",
+            "5.1.-1",
+            "5.1.1 ",
+            "5 .1.1",
+            "5.999.999",
+            "55.1.1",
+            "5.1.1\n",
+            "５.1.1",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        for c in ["2", "4", "5", "7", "0"] {
+            for sub in ["", "0", "1", "12", "123", "1234"] {
+                for det in ["", "0", "9", "99", "999", "9999"] {
+                    texts.push(format!("{c}.{sub}.{det}"));
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(Status::parse(t), reference_parse(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn reply_codes_parse_as_str_parse_did() {
+        for t in [
+            "", "550", " 421 ", "5500", "55", "650", "560", "199", "200", "+55", "５50", "0550",
+        ] {
+            let reference = {
+                let t = t.trim();
+                if t.len() != 3 || !t.bytes().all(|b| b.is_ascii_digit()) {
+                    None
+                } else {
+                    t.parse().ok().and_then(ReplyCode::new)
+                }
+            };
+            assert_eq!(ReplyCode::parse(t), reference, "{t:?}");
         }
     }
 

@@ -666,6 +666,51 @@ fn irregular_space(b: &[u8], from: usize) -> usize {
     j
 }
 
+/// Whether [`push_words`] gives `text` back as it is: ASCII, with no white
+/// space but single spaces between words, and none at either end. Eight
+/// bytes at a time, by arithmetic on a `u64` (the bytes are ASCII, so each
+/// stays in its own lane), since a diagnostic is usually squeezed already
+/// and so read to its end.
+pub(crate) fn is_squeezed(text: &str) -> bool {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let b = text.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    // The high bit of the last byte read, moved to the first lane, when
+    // that byte is a space.
+    let mut carry = 0u64;
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        if w & HIGH != 0 {
+            return false;
+        }
+        // The high bit of each byte that is at least `n` (`n <= 0x80`).
+        let at_least = |n: u64| ((w | HIGH) - n * LOW) & HIGH;
+        // Tab, line feed, vertical tab, form feed, carriage return.
+        let control = at_least(9) & !at_least(14);
+        // A space is a zero byte once spaces are xored away.
+        let space = !(((w ^ (LOW * 0x20)) | HIGH) - LOW) & HIGH;
+        let pair = space & ((space << 8) | carry);
+        if control | pair != 0 {
+            return false;
+        }
+        carry = space >> 56;
+    }
+    let mut after_space = carry != 0;
+    for &c in chunks.remainder() {
+        if !c.is_ascii() || (9..=13).contains(&c) || c == b' ' && after_space {
+            return false;
+        }
+        after_space = c == b' ';
+    }
+    true
+}
+
 /// The parts joined, in one allocation of the right size: what `format!`
 /// of plain strings gives, without the formatter's machinery.
 pub(crate) fn concat(parts: &[&str]) -> String {

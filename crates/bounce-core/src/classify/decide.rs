@@ -140,7 +140,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn phrase(&self, reason: Reason) -> Option<String> {
-        self.hits.words(reason).map(phrase_rule)
+        self.hits.rule(reason).map(str::to_owned)
     }
 
     fn by_status(&self) -> String {
@@ -382,17 +382,18 @@ pub(super) fn by_text(hits: &Hits<'_>, table: &Table) -> Option<Verdict> {
         return Some(v);
     }
     let reason = hits.first_of(PHRASE_ONLY)?;
-    let words = hits.words(reason)?;
+    let rule = hits.rule(reason)?;
     Some(Verdict {
         reason,
-        rule: phrase_rule(words).into(),
+        rule: rule.to_owned().into(),
     })
 }
 
 /// `phrase:"words"`, the words quoted as `{:?}` quotes them; built without
 /// the formatter when they are printable ASCII with nothing to escape (the
-/// usual case).
-fn phrase_rule(words: &str) -> String {
+/// usual case). Made once per phrase of the table, the first time a
+/// verdict cites it.
+pub(super) fn phrase_rule(words: &str) -> String {
     if !words
         .bytes()
         .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
@@ -406,17 +407,18 @@ fn phrase_rule(words: &str) -> String {
     rule
 }
 
-/// `status:X.Y.Z`.
+/// `status:X.Y.Z`, in one allocation.
 fn status_rule(status: Status) -> String {
-    let mut rule = String::from("status:");
-    rule.push_str(&status.to_text());
+    let mut rule = String::with_capacity(18);
+    rule.push_str("status:");
+    status.push_text(&mut rule);
     rule
 }
 
 /// The diagnostic type a text starts with when it is not an SMTP reply
 /// (`x-unix; 255` gives `x-unix`), lowercase.
 fn diagnostic_type(text: &str) -> Option<&'static str> {
-    let head = text.get(..text.find(';')?)?.trim();
+    let head = text.get(..memchr::memchr(b';', text.as_bytes())?)?.trim();
     if head.eq_ignore_ascii_case("smtp")
         || !head.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("x-"))
     {

@@ -25,6 +25,7 @@ use crate::literals::Literals;
 use crate::reason::Reason;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use Reason::*;
 
@@ -957,44 +958,78 @@ enum Target {
 struct Sequence {
     reason: Reason,
     parts: &'static [&'static str],
-    /// The fragments, trimmed and joined with `…`: the words that name the
-    /// reason when all are found.
-    words: String,
+}
+
+/// The words that name a reason (a phrase, or the fragments of a sequence
+/// trimmed and joined with `…`), and the rule that cites them
+/// (`phrase:"words"`), made the first time it is needed rather than for
+/// every verdict (quoting words that are not plain ASCII takes the
+/// formatter, which costs as much as a scan).
+struct Label {
+    words: Cow<'static, str>,
+    rule: OnceLock<String>,
+}
+
+impl Label {
+    fn new(words: Cow<'static, str>) -> Label {
+        Label {
+            words,
+            rule: OnceLock::new(),
+        }
+    }
+
+    fn rule(&self) -> &str {
+        self.rule.get_or_init(|| decide::phrase_rule(&self.words))
+    }
 }
 
 /// The reasons one diagnostic names, found in one pass over the text.
-/// The words are the table's own strings, borrowed: nothing to allocate
-/// nor to drop per scan.
-#[derive(Debug)]
+/// The words are the table's own labels, referred to by index: nothing to
+/// allocate nor to drop per scan.
 pub(super) struct Hits<'t> {
+    /// The table's labels.
+    labels: &'t [Label],
     /// One bit per reason (`Reason as usize`).
     mask: u64,
-    /// For each reason, the leftmost words that name it (a phrase, or the
-    /// fragments of a sequence joined with `…`).
-    words: [Option<(usize, &'t str)>; Reason::ALL.len()],
+    /// For each reason, where the leftmost words that name it start, and
+    /// their label.
+    words: [Option<(usize, u32)>; Reason::ALL.len()],
     /// The provider phrase found, if any: (its index, its position).
     extra: Option<(u16, usize)>,
 }
 
-impl Default for Hits<'_> {
-    fn default() -> Self {
+impl<'t> Hits<'t> {
+    /// Nothing found yet.
+    fn new(labels: &'t [Label]) -> Hits<'t> {
         Hits {
+            labels,
             mask: 0,
             words: [None; Reason::ALL.len()],
             extra: None,
         }
     }
-}
 
-impl<'t> Hits<'t> {
     /// Whether the text names `reason`.
     pub(super) fn has(&self, reason: Reason) -> bool {
         self.mask & (1 << reason as u32) != 0
     }
 
+    /// The label of the words that name `reason`, if the text names it.
+    fn label(&self, reason: Reason) -> Option<&'t Label> {
+        let (_, label) = self.words[reason as usize]?;
+        self.labels.get(label as usize)
+    }
+
     /// The words that name `reason`, if the text names it.
+    #[cfg(test)]
     pub(super) fn words(&self, reason: Reason) -> Option<&'t str> {
-        self.words[reason as usize].map(|(_, w)| w)
+        self.label(reason).map(|l| l.words.as_ref())
+    }
+
+    /// `phrase:"words"` for the words that name `reason`, if the text
+    /// names it: the rule of a verdict decided by them.
+    pub(super) fn rule(&self, reason: Reason) -> Option<&'t str> {
+        self.label(reason).map(Label::rule)
     }
 
     /// The reasons named, in the given order of priority: the first of
@@ -1003,11 +1038,11 @@ impl<'t> Hits<'t> {
         order.iter().copied().find(|&r| self.has(r))
     }
 
-    fn mark(&mut self, reason: Reason, at: usize, words: &'t str) {
+    fn mark(&mut self, reason: Reason, at: usize, label: u32) {
         self.mask |= 1 << reason as u32;
         let slot = &mut self.words[reason as usize];
         if slot.as_ref().is_none_or(|(prev, _)| at < *prev) {
-            *slot = Some((at, words));
+            *slot = Some((at, label));
         }
     }
 }
@@ -1017,10 +1052,15 @@ pub(super) struct Table {
     patterns: Literals,
     /// Per pattern id, what it stands for.
     targets: Vec<Vec<Target>>,
-    /// Per pattern id, its text as written in the table.
-    texts: Vec<&'static str>,
+    /// The labels of the patterns, by id (each pattern's text as first
+    /// written in the table), then those of the sequences, by index after
+    /// them.
+    labels: Vec<Label>,
     sequences: Vec<Sequence>,
     extras: Vec<Phrase>,
+    /// Per provider phrase, the rule of its verdict:
+    /// `phrase:"text" (source)`, made the first time it is needed.
+    extra_rules: Vec<OnceLock<String>>,
 }
 
 impl Table {
@@ -1062,16 +1102,7 @@ impl Table {
                         },
                     );
                 }
-                let words = parts
-                    .iter()
-                    .map(|p| p.trim())
-                    .collect::<Vec<_>>()
-                    .join(" … ");
-                sequences.push(Sequence {
-                    reason,
-                    parts,
-                    words,
-                });
+                sequences.push(Sequence { reason, parts });
             }
         }
         for (i, p) in extras.iter().enumerate() {
@@ -1083,12 +1114,27 @@ impl Table {
         // The patterns are lowercase and `scan` lowercases the text, so the
         // set can be case-sensitive.
         let patterns = Literals::new(&patterns);
+        let mut labels: Vec<Label> = texts
+            .iter()
+            .map(|&t| Label::new(Cow::Borrowed(t)))
+            .collect();
+        for s in &sequences {
+            let words = s
+                .parts
+                .iter()
+                .map(|p| p.trim())
+                .collect::<Vec<_>>()
+                .join(" … ");
+            labels.push(Label::new(Cow::Owned(words)));
+        }
+        let extra_rules = extras.iter().map(|_| OnceLock::new()).collect();
         Table {
             patterns,
             targets,
-            texts,
+            labels,
             sequences,
             extras,
+            extra_rules,
         }
     }
 
@@ -1109,10 +1155,13 @@ impl Table {
     /// The provider phrase found in a scan, as a verdict.
     pub(super) fn extra_verdict(&self, hits: &Hits<'_>) -> Option<Verdict> {
         let (i, _) = hits.extra?;
-        let p = &self.extras[usize::from(i)];
+        let i = usize::from(i);
+        let p = &self.extras[i];
+        let rule =
+            self.extra_rules[i].get_or_init(|| format!("phrase:{:?} ({})", p.text, p.source));
         Some(Verdict {
             reason: p.reason,
-            rule: format!("phrase:{:?} ({})", p.text, p.source).into(),
+            rule: rule.clone().into(),
         })
     }
 
@@ -1124,7 +1173,7 @@ impl Table {
 
     /// [`Table::scan`] over text without ASCII capitals.
     fn scan_lowercase(&self, text: &[u8]) -> Hits<'_> {
-        let mut hits = Hits::default();
+        let mut hits = Hits::new(&self.labels);
         // Sequence fragments found: (sequence, part, start, end).
         let mut parts: Vec<(u16, u8, usize, usize)> = Vec::new();
         // Occurrences come in order of start, and at one start the shorter
@@ -1134,7 +1183,7 @@ impl Table {
         self.patterns.for_each(text, |id, start| {
             for &target in &self.targets[id] {
                 match target {
-                    Target::Phrase(reason) => hits.mark(reason, start, self.texts[id]),
+                    Target::Phrase(reason) => hits.mark(reason, start, id as u32),
                     Target::Part { seq, part } => {
                         parts.push((seq, part, start, start + self.patterns.len_of(id)))
                     }
@@ -1188,7 +1237,9 @@ impl Table {
                 }
             });
             if complete {
-                hits.mark(s.reason, start.unwrap_or(0), &s.words);
+                // Sequence labels follow the patterns'.
+                let label = self.labels.len() - self.sequences.len() + usize::from(seq);
+                hits.mark(s.reason, start.unwrap_or(0), label as u32);
             }
         }
     }
@@ -1200,7 +1251,8 @@ impl Table {
 /// dropped, so that a phrase split over lines is still found.
 pub(super) fn normalize(text: &str) -> Cow<'_, str> {
     let text = text.trim();
-    let spaced = text.bytes().any(|b| matches!(b, b'\t' | b'\r' | b'\n')) || text.contains("  ");
+    let spaced =
+        memchr::memchr3(b'\t', b'\r', b'\n', text.as_bytes()).is_some() || text.contains("  ");
     if !spaced && repeated_prefixes(text).is_empty() {
         return Cow::Borrowed(text);
     }
@@ -1241,8 +1293,10 @@ fn repeated_prefixes(text: &str) -> Vec<(usize, usize)> {
     }
     let mut first: Option<(&str, Option<&str>)> = None;
     let bytes = text.as_bytes();
-    for i in 0..bytes.len() {
-        if !matches!(bytes[i], b'4' | b'5') || (i > 0 && !bytes[i - 1].is_ascii_whitespace()) {
+    // A prefix starts with its reply code's first digit: those found many
+    // bytes at a time.
+    for i in memchr::memchr2_iter(b'4', b'5', bytes) {
+        if i > 0 && !bytes[i - 1].is_ascii_whitespace() {
             continue;
         }
         let Some((code, dash, status, len)) = reply_prefix(&text[i..]) else {
