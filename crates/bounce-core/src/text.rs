@@ -726,13 +726,19 @@ pub(crate) fn concat(parts: &[&str]) -> String {
 /// field: the header of a returned message that a notice copies after its
 /// own text.
 pub fn leading_header_block(text: &str) -> Option<String> {
-    let end = text.find("\n\n").map_or(text.len(), |n| n + 1);
-    let block = &text[..end];
-    let first = block.lines().next()?;
-    first
+    // The first line decides, before the end of the block is looked for
+    // (most texts asked about are not header blocks), by a searcher built
+    // once.
+    static BLANK: Needle = Needle::new("\n\n");
+    let first = text.lines().next()?;
+    if !first
         .split_once(':')
         .is_some_and(|(name, _)| !name.is_empty() && !name.contains(' '))
-        .then(|| block.to_owned())
+    {
+        return None;
+    }
+    let end = BLANK.find(text).map_or(text.len(), |n| n + 1);
+    Some(text[..end].to_owned())
 }
 
 // Decoders' block: helpers added for the provider and standard decoders.
@@ -1094,6 +1100,26 @@ mod tests {
             Some("From: a\nTo: b\n")
         );
         assert_eq!(leading_header_block("not a header\n\n"), None);
+        // The first line of the text is the first line of the block.
+        for t in [
+            "",
+            "\n\nA: b",
+            "A: b",
+            "A: b\nc",
+            "A: b\n\n",
+            ": b\n\n",
+            "a b: c\n\n",
+        ] {
+            let end = t.find("\n\n").map_or(t.len(), |n| n + 1);
+            let block = &t[..end];
+            let want = block.lines().next().and_then(|first| {
+                first
+                    .split_once(':')
+                    .is_some_and(|(name, _)| !name.is_empty() && !name.contains(' '))
+                    .then(|| block.to_owned())
+            });
+            assert_eq!(leading_header_block(t), want, "{t:?}");
+        }
     }
 
     #[test]
