@@ -396,9 +396,13 @@ pub(crate) fn with_ascii_lowercase<R>(text: &[u8], f: impl FnOnce(&[u8]) -> R) -
 
 /// The text after the first line that contains `marker`, if any.
 pub fn after_line_with<'t>(text: &'t str, marker: &str) -> Option<&'t str> {
-    let pos = text.find(marker)?;
-    let nl = text[pos..].find('\n').map_or(text.len(), |n| pos + n + 1);
-    Some(&text[nl..])
+    Some(after_line_at(text, text.find(marker)?))
+}
+
+/// The text after the line that holds byte `pos`.
+fn after_line_at(text: &str, pos: usize) -> &str {
+    let nl = memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |n| pos + n + 1);
+    &text[nl..]
 }
 
 /// Byte offset of `needle` in `hay`, ASCII case-insensitively. Compares
@@ -794,7 +798,7 @@ fn block_values<'t, const N: usize>(
             if let Some(v) = last.and_then(|i| values[i].as_mut()) {
                 let v = v.to_mut();
                 v.push(' ');
-                v.push_str(trim_quick(line));
+                v.push_str(trim_fast(line));
             }
             continue;
         }
@@ -812,7 +816,7 @@ fn block_values<'t, const N: usize>(
                 .iter()
                 .position(|n| n.len() == colon && n.as_bytes().eq_ignore_ascii_case(name));
             if let Some(i) = slot.filter(|&i| values[i].is_none()) {
-                values[i] = Some(Cow::Borrowed(trim_quick(&line[colon + 1..])));
+                values[i] = Some(Cow::Borrowed(trim_fast(&line[colon + 1..])));
                 last = Some(i);
             }
         }
@@ -820,13 +824,18 @@ fn block_values<'t, const N: usize>(
     any.then_some(values)
 }
 
+/// The ASCII bytes `str::trim` removes. (`str::trim_ascii` keeps the
+/// vertical tab, which `trim` removes.)
+fn is_trimmed_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
 /// `text.trim()`, the ASCII white space at either end skipped byte by byte:
 /// only text that starts or ends with a non-ASCII character after it needs
-/// the Unicode tables of `trim`. (`str::trim_ascii` keeps the vertical tab,
-/// which `trim` removes.)
-fn trim_quick(text: &str) -> &str {
+/// the Unicode tables of `trim`.
+pub fn trim_fast(text: &str) -> &str {
     let b = text.as_bytes();
-    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let space = is_trimmed_space;
     let mut start = 0;
     while start < b.len() && space(b[start]) {
         start += 1;
@@ -839,6 +848,20 @@ fn trim_quick(text: &str) -> &str {
         return text.trim();
     }
     &text[start..end]
+}
+
+/// `text.trim_start()`, the ASCII white space skipped byte by byte: only a
+/// non-ASCII character after it needs the Unicode tables.
+pub fn trim_start_fast(text: &str) -> &str {
+    let b = text.as_bytes();
+    let start = b
+        .iter()
+        .position(|&c| !is_trimmed_space(c))
+        .unwrap_or(b.len());
+    if b.get(start).is_some_and(|c| !c.is_ascii()) {
+        return text.trim_start();
+    }
+    &text[start..]
 }
 
 /// The offset of the first `needle` in `hay`, as `hay.find(needle)`, for
@@ -873,21 +896,12 @@ pub fn contains_once(hay: &str, needle: &str) -> bool {
     find_once(hay, needle).is_some()
 }
 
-/// `text.trim()`, as [`field_group_values`] trims the values it reads: the
-/// ASCII white space at either end skipped byte by byte, the Unicode tables
-/// of `trim` used only when a non-ASCII character stands at an end after it.
-pub fn trim_fast(text: &str) -> &str {
-    trim_quick(text)
-}
-
 /// [`after_line_with`] for a marker kept in a static [`Needle`]: the same
 /// text, the marker found by its searcher built once rather than by one
 /// `str::find` builds on every call (more than the search itself costs for
 /// a marker of some forty bytes).
 pub fn after_line_with_needle<'t>(text: &'t str, marker: &Needle) -> Option<&'t str> {
-    let pos = marker.find(text)?;
-    let nl = memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |n| pos + n + 1);
-    Some(&text[nl..])
+    Some(after_line_at(text, marker.find(text)?))
 }
 
 /// The pieces of `text` between `"\n\n"`s, as `text.split("\n\n")` yields
@@ -1299,7 +1313,24 @@ mod decoder_block_tests {
     }
 
     #[test]
-    fn trim_quick_trims_as_trim_does() {
+    fn trim_start_fast_is_trim_start() {
+        for text in [
+            "",
+            " ",
+            "\t<a",
+            " \u{a0}<a",
+            "\u{3000}x",
+            "\r\x0b\x0cx ",
+            "  ",
+            "x",
+            " \u{e9}",
+        ] {
+            assert_eq!(trim_start_fast(text), text.trim_start(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn trim_fast_trims_as_trim_does() {
         for text in [
             "",
             " ",
@@ -1315,7 +1346,7 @@ mod decoder_block_tests {
             " a b ",
             "\u{85}x\u{85}",
         ] {
-            assert_eq!(trim_quick(text), text.trim(), "{text:?}");
+            assert_eq!(trim_fast(text), text.trim(), "{text:?}");
         }
     }
 }

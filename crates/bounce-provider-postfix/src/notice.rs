@@ -128,7 +128,7 @@ fn common_tail(tail: &str) -> Option<Command> {
 /// by four spaces, so an indented `<address>:` continues the paragraph (the
 /// remote server quoting the address).
 fn starts_paragraph(line: &str) -> bool {
-    let t = trim_start_quick(line);
+    let t = text::trim_start_fast(line);
     let indent = &line[..line.len() - t.len()];
     if indent.contains('\t') || indent.len() >= 4 {
         return false;
@@ -145,21 +145,6 @@ fn starts_paragraph(line: &str) -> bool {
     }
     let after = &rest[close + 1..];
     after.starts_with(':') || after.starts_with(" (expanded")
-}
-
-/// `text.trim_start()`, the ASCII white space skipped byte by byte: only a
-/// non-ASCII character after it needs the Unicode tables (every line that
-/// may start a paragraph is trimmed).
-fn trim_start_quick(text: &str) -> &str {
-    let b = text.as_bytes();
-    let start = b
-        .iter()
-        .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
-        .unwrap_or(b.len());
-    if b.get(start).is_some_and(|c| !c.is_ascii()) {
-        return text.trim_start();
-    }
-    &text[start..]
 }
 
 /// Splits a joined paragraph into (recipient, alias, text), the text's
@@ -235,7 +220,7 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
             };
             let lt = pos + lt;
             let start = memchr::memrchr(b'\n', &b[pos..lt]).map_or(pos, |n| pos + n + 1);
-            if !trim_start_quick(&text[start..lt]).is_empty() {
+            if !text::trim_start_fast(&text[start..lt]).is_empty() {
                 pos = memchr::memchr(b'\n', &b[lt..]).map_or(b.len(), |n| lt + n + 1);
                 continue;
             }
@@ -680,23 +665,6 @@ mod tests {
                     .contains("--- delivery report unavailable ---"),
                 "{text:?}"
             );
-        }
-    }
-
-    #[test]
-    fn trim_start_quick_is_trim_start() {
-        for text in [
-            "",
-            " ",
-            "\t<a",
-            " \u{a0}<a",
-            "\u{3000}x",
-            "\r\x0b\x0cx ",
-            "  ",
-            "x",
-            " \u{e9}",
-        ] {
-            assert_eq!(trim_start_quick(text), text.trim_start(), "{text:?}");
         }
     }
 
