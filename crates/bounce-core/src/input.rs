@@ -248,9 +248,12 @@ pub struct Mbox<R> {
     reader: R,
     origin: String,
     limit: usize,
-    /// Bytes read and not yet handed out; `buf[pos..]` is the rest.
+    /// Bytes read and not yet handed out: `buf[pos..end]`. Past `end`, room
+    /// for the next block, zeroed once when the buffer grew, so that a read
+    /// goes straight into it.
     buf: Vec<u8>,
     pos: usize,
+    end: usize,
     /// Offsets (from `pos`) of the `>From ` quoted lines of the message being
     /// split by [`Mbox::split_fast`], found in the same search as its end.
     quoted: Vec<usize>,
@@ -273,6 +276,7 @@ impl<R: Read> Mbox<R> {
             limit,
             buf: Vec::new(),
             pos: 0,
+            end: 0,
             quoted: Vec::new(),
             eof: false,
             started: false,
@@ -282,19 +286,38 @@ impl<R: Read> Mbox<R> {
         }
     }
 
-    /// Reads one more block, first dropping the bytes before `keep` (which
-    /// nothing needs any more). Returns by how much offsets into the buffer
-    /// moved down.
+    /// The bytes read (and not dropped).
+    fn data(&self) -> &[u8] {
+        &self.buf[..self.end]
+    }
+
+    /// Reads one more block (less only at the end of the stream), first
+    /// dropping the bytes before `keep` (which nothing needs any more).
+    /// Returns by how much offsets into the buffer moved down.
+    ///
+    /// A plain loop of reads into the room kept past the data: one read of
+    /// a block from a file, where `read_to_end` read it in pieces of
+    /// growing size and reserved room anew at every block.
     fn fill(&mut self, keep: usize) -> io::Result<usize> {
-        let keep = keep.min(self.pos).min(self.buf.len());
+        let keep = keep.min(self.pos).min(self.end);
         if keep > 0 {
-            self.buf.drain(..keep);
+            self.buf.copy_within(keep..self.end, 0);
+            self.end -= keep;
             self.pos -= keep;
         }
-        let n = (&mut self.reader)
-            .take(BLOCK as u64)
-            .read_to_end(&mut self.buf)?;
-        if n == 0 {
+        let (start, want) = (self.end, self.end + BLOCK);
+        if self.buf.len() < want {
+            self.buf.resize(want, 0);
+        }
+        while self.end < want {
+            match self.reader.read(&mut self.buf[self.end..want]) {
+                Ok(0) => break,
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if self.end == start {
             self.eof = true;
         }
         Ok(keep)
@@ -306,13 +329,13 @@ impl<R: Read> Mbox<R> {
     fn line_end(&mut self, at: &mut usize, mark: &mut usize) -> io::Result<Option<usize>> {
         let mut from = *at;
         loop {
-            if let Some(i) = memchr::memchr(b'\n', &self.buf[from..]) {
+            if let Some(i) = memchr::memchr(b'\n', &self.data()[from..]) {
                 return Ok(Some(from + i + 1));
             }
             if self.eof {
-                return Ok((*at < self.buf.len()).then_some(self.buf.len()));
+                return Ok((*at < self.end).then_some(self.end));
             }
-            from = self.buf.len();
+            from = self.end;
             self.pos = *mark;
             let shift = self.fill(*mark)?;
             *at -= shift;
@@ -412,7 +435,7 @@ impl<R: Read> Mbox<R> {
                 // An empty file is still an input: say so rather than drop it.
                 return Ok(Some(Split::Owned(Vec::new())));
             };
-            self.is_mbox = self.buf.starts_with(b"From ");
+            self.is_mbox = self.data().starts_with(b"From ");
             // The separator line is not part of the message.
             self.pos = if self.is_mbox { end } else { 0 };
         }
@@ -434,7 +457,7 @@ impl<R: Read> Mbox<R> {
         let mut from = 0;
         self.quoted.clear();
         loop {
-            let msg = &self.buf[self.pos..];
+            let msg = &self.buf[self.pos..self.end];
             match find_separator(msg, from, &mut self.quoted) {
                 Some(i) => {
                     if let Some(j) = memchr::memchr(b'\n', &msg[i + 1..]) {
@@ -442,7 +465,7 @@ impl<R: Read> Mbox<R> {
                         return Ok(Some(self.take(i + 1, next)));
                     }
                     if self.eof {
-                        let next = self.buf.len();
+                        let next = self.end;
                         return Ok(Some(self.take(i + 1, next)));
                     }
                     // The separator line goes on in the next block.
@@ -451,7 +474,7 @@ impl<R: Read> Mbox<R> {
                 None => {
                     if self.eof {
                         self.done = true;
-                        let (len, next) = (msg.len(), self.buf.len());
+                        let (len, next) = (msg.len(), self.end);
                         return Ok(Some(self.take(len, next)));
                     }
                     if msg.len() > self.limit.saturating_add(BLOCK) {

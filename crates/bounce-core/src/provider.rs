@@ -274,7 +274,7 @@ struct Patterns {
 
 impl Patterns {
     /// Adds to `found` the owners of every pattern that occurs in one of
-    /// `haystacks`.
+    /// `haystacks` (ASCII case-insensitively).
     fn search(&self, haystacks: &[&[u8]], found: &mut Bits) {
         // Patterns already seen, as a bit set (cheap to clear per message).
         let mut seen = Bits::new(self.owners.len());
@@ -282,12 +282,10 @@ impl Patterns {
             if skipped(haystacks, k) {
                 continue;
             }
-            crate::text::with_ascii_lowercase(hay, |lowered| {
-                self.prefilter.find_new(lowered, seen.words_mut(), |pid| {
-                    for &o in &self.owners[pid] {
-                        found.insert(usize::from(o));
-                    }
-                });
+            self.prefilter.find_new(hay, seen.words_mut(), |pid| {
+                for &o in &self.owners[pid] {
+                    found.insert(usize::from(o));
+                }
             });
         }
     }
@@ -397,7 +395,7 @@ impl Candidates<'_> {
     /// candidate by the remote-host patterns. The host of a fact is most
     /// often written in the message as it is: then finding `suffix` there
     /// (one of the rule's patterns) answers, without the search for every
-    /// such pattern in lowercased text.
+    /// such pattern in any case.
     fn remote_has(&self, i: usize, suffix: &str) -> bool {
         if let Some(remote) = self.remote.get() {
             return remote.contains(i);
@@ -668,9 +666,12 @@ fn lies_in(inner: &[u8], outer: &[u8]) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
 
-/// Finds which of many lowercase patterns occur in a lowercased text, as an
-/// overlapping Aho-Corasick search would, reading only every
-/// [`Prefilter::STRIDE`]th position for most patterns.
+/// Finds which of many lowercase patterns occur in a text, ASCII
+/// case-insensitively, as an overlapping Aho-Corasick search would, reading
+/// only every [`Prefilter::STRIDE`]th position for most patterns. The text is
+/// read as it is, not copied lowercased first: the probes compare bytes
+/// folded by [`fold`], which maps a byte and its lowercase alike, and only
+/// the comparison in full tells the cases apart.
 ///
 /// Patterns long enough are indexed by eight of their bytes, the others by
 /// four (eight are far more selective: "mail" is everywhere in bounces,
@@ -683,10 +684,14 @@ fn lies_in(inner: &[u8], outer: &[u8]) -> bool {
 /// bytes, hashes the first four and tests one bit of a set (8 KiB, in the L1
 /// cache); only on a hit are the bucket's entries compared, then the
 /// pattern's first eight bytes, then the pattern in full. The few patterns
-/// too short to be indexed (domain names such as `qq.com`) are found by
-/// Teddy, aho-corasick's SIMD searcher.
+/// too short to be indexed (domain names such as `aol.com`) are found by
+/// Teddy, aho-corasick's SIMD searcher, which looks for their first bytes
+/// written in every case.
 struct Prefilter {
     patterns: Vec<Box<[u8]>>,
+    /// For each pattern, `0x20` at its ASCII letters and 0 elsewhere: the
+    /// one bit in which text that holds the pattern may differ from it.
+    letters: Vec<Box<[u8]>>,
     /// Patterns of `STRIDE + 3` bytes or more: by four bytes those of up to
     /// `STRIDE + 6` bytes, by eight the longer ones.
     grams: GramTable,
@@ -716,13 +721,14 @@ struct GramTable {
 /// One pattern indexed under its bytes at one of its offsets.
 #[derive(Clone, Copy)]
 struct Entry {
-    /// The bytes (four or eight, little-endian).
+    /// The bytes (four or eight, little-endian), folded by [`fold`].
     gram: u64,
     /// Which bytes of a probed word `gram` is compared with.
     mask: u64,
     offset: u32,
     pid: u32,
-    /// The pattern's first eight bytes, compared before the whole of it.
+    /// The pattern's first eight bytes, folded, compared before the whole of
+    /// it.
     head: u64,
 }
 
@@ -790,11 +796,76 @@ fn load(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(bytes[..8].try_into().expect("eight bytes"))
 }
 
-/// What finds the short patterns: Teddy (SIMD) when the CPU has it, else an
-/// automaton.
+/// The eight bytes of `word` with bit 5 (0x20) set in each: one operation
+/// that maps an ASCII capital and its lowercase letter to the same byte (as
+/// it does a few other pairs, such as `@` and `` ` ``, which the comparison
+/// in full then tells apart). So a byte of text and the same byte
+/// lowercased fold alike, and the probes read the text as it is.
+#[inline(always)]
+fn fold(word: u64) -> u64 {
+    word | 0x2020_2020_2020_2020
+}
+
+/// What finds where a short pattern may start: Teddy (SIMD) looking for the
+/// patterns' first bytes in every case when the CPU has it and they are few
+/// enough, else an ASCII case-insensitive automaton.
 enum ShortSearch {
     Packed(aho_corasick::packed::Searcher),
     Automaton(aho_corasick::AhoCorasick),
+}
+
+impl ShortSearch {
+    /// At most this many spellings of the patterns' first bytes go to Teddy
+    /// (past 32 it needs its slower, wider form).
+    const SPELLINGS: usize = 32;
+
+    /// A searcher for `patterns` (lowercase, not empty) that finds, in text
+    /// in any case, the leftmost place where one may start: every place
+    /// where one does is found by searching on from the byte after the last.
+    fn new<'p>(patterns: impl Iterator<Item = &'p [u8]> + Clone) -> ShortSearch {
+        // The first bytes of each, as many as the shortest has but three at
+        // most (Teddy compares up to four, but each more byte doubles the
+        // spellings of a word and costs a step more per block of text),
+        // written in every combination of cases: eight spellings at most.
+        let width = patterns.clone().map(<[u8]>::len).min().unwrap_or(0).min(3);
+        let mut spellings: Vec<Vec<u8>> = Vec::new();
+        for p in patterns.clone() {
+            let mut forms = vec![p[..width].to_vec()];
+            for k in 0..width {
+                if p[k].is_ascii_lowercase() {
+                    let upper: Vec<Vec<u8>> = forms
+                        .iter()
+                        .map(|f| {
+                            let mut f = f.clone();
+                            f[k] = f[k].to_ascii_uppercase();
+                            f
+                        })
+                        .collect();
+                    forms.extend(upper);
+                }
+            }
+            spellings.extend(forms);
+        }
+        spellings.sort_unstable();
+        spellings.dedup();
+        let packed = (width > 0 && spellings.len() <= Self::SPELLINGS)
+            .then(|| aho_corasick::packed::Searcher::new(&spellings))
+            .flatten();
+        match packed {
+            Some(packed) => ShortSearch::Packed(packed),
+            // Leftmost: a match that ends first may start after another.
+            // An automaton that is cheap to build: the remote-host
+            // patterns, searched in few messages, come here.
+            None => ShortSearch::Automaton(
+                aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                    .ascii_case_insensitive(true)
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(patterns)
+                    .expect("a few short literal patterns always build"),
+            ),
+        }
+    }
 }
 
 impl Prefilter {
@@ -852,39 +923,41 @@ impl Prefilter {
                     )
                 })
                 .unwrap_or(0);
-            let head = load(p);
+            let head = fold(load(p));
+            let mask = u64::MAX >> (64 - 8 * width);
             for offset in start..start + Self::STRIDE {
                 let mut bytes = [0u8; 8];
                 bytes[..width].copy_from_slice(&p[offset..offset + width]);
                 entries.push(Entry {
-                    gram: u64::from_le_bytes(bytes),
-                    mask: u64::MAX >> (64 - 8 * width),
+                    gram: fold(u64::from_le_bytes(bytes)) & mask,
+                    mask,
                     offset: offset as u32,
                     pid,
                     head,
                 });
             }
         }
-        let short_patterns = || short.iter().map(|&i| &patterns[i as usize]);
-        let short_search = (!short.is_empty()).then(|| {
-            match aho_corasick::packed::Searcher::new(short_patterns()) {
-                Some(packed) => ShortSearch::Packed(packed),
-                None => ShortSearch::Automaton(
-                    aho_corasick::AhoCorasick::new(short_patterns())
-                        .expect("a few short literal patterns always build"),
-                ),
-            }
-        });
+        let short_search = (!short.is_empty())
+            .then(|| ShortSearch::new(short.iter().map(|&i| &*patterns[i as usize])));
+        let letters = patterns
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .map(|&b| if b.is_ascii_lowercase() { 0x20 } else { 0 })
+                    .collect()
+            })
+            .collect();
         Prefilter {
             grams: GramTable::new(entries),
             patterns,
+            letters,
             short,
             short_search,
         }
     }
 
-    /// Probes the text at `i`, whose eight bytes (zero past the end) are
-    /// `word`: inline, the one bit test that refuses most probes; the rest
+    /// Probes the text at `i`, whose eight bytes folded (zero past the end)
+    /// are `word`: inline, the one bit test that refuses most probes; the rest
     /// out of line, so that the probing loop keeps its registers.
     #[inline(always)]
     fn probe(&self, hay: &[u8], i: usize, word: u64, sink: &mut Sink<'_, impl FnMut(usize)>) {
@@ -915,7 +988,7 @@ impl Prefilter {
             };
             if hay
                 .get(start..start + 8)
-                .is_some_and(|head| load(head) == e.head)
+                .is_some_and(|head| fold(load(head)) == e.head)
             {
                 self.compare(e, hay, start, sink);
             }
@@ -928,14 +1001,35 @@ impl Prefilter {
     #[cold]
     #[inline(never)]
     fn compare(&self, e: &Entry, hay: &[u8], start: usize, sink: &mut Sink<'_, impl FnMut(usize)>) {
-        if hay[start..].starts_with(&self.patterns[e.pid as usize]) {
+        if self.occurs_at(hay, start, e.pid) {
             mark(e.pid, sink.seen, &mut sink.found);
         }
     }
 
+    /// Whether pattern `pid` occurs in `hay` at `start`, ASCII
+    /// case-insensitively: the text differs from the (lowercase) pattern at
+    /// most in bit 5 of its letters. The differences of all the bytes are
+    /// gathered without a branch, which the compiler turns into SIMD as it
+    /// would a `memcmp`: the comparisons that get here mostly succeed, so
+    /// stopping early would save little. Out of line: it runs for few
+    /// probes, and the loops that call it keep their registers.
+    #[inline(never)]
+    fn occurs_at(&self, hay: &[u8], start: usize, pid: u32) -> bool {
+        let (pattern, letters) = (&self.patterns[pid as usize], &self.letters[pid as usize]);
+        let Some(text) = hay.get(start..start + pattern.len()) else {
+            return false;
+        };
+        text.iter()
+            .zip(pattern.iter())
+            .zip(letters.iter())
+            .fold(0, |differ, ((&t, &p), &l)| differ | ((t ^ p) & !l))
+            == 0
+    }
+
     /// Calls `found` with the index of each pattern that occurs in `hay`
-    /// (lowercased) and is not yet in the bit set `seen` (which it is then
-    /// added to): a pattern met again costs a bit test, not a comparison.
+    /// (ASCII case-insensitively) and is not yet in the bit set `seen`
+    /// (which it is then added to): a pattern met again costs a bit test,
+    /// not a comparison.
     fn find_new(&self, hay: &[u8], seen: &mut [u64], mut found: impl FnMut(usize)) {
         // Where a short pattern may start (a match of any of them), all of
         // them are compared; then the search goes on from the next byte, so
@@ -953,7 +1047,7 @@ impl Prefilter {
             };
             let Some(m) = start else { break };
             for &pid in &self.short {
-                if is_new(pid, seen) && hay[m.start()..].starts_with(&self.patterns[pid as usize]) {
+                if is_new(pid, seen) && self.occurs_at(hay, m.start(), pid) {
                     mark(pid, seen, &mut found);
                 }
             }
@@ -968,22 +1062,21 @@ impl Prefilter {
         while let Some(bytes) = hay.get(i..i + 3 * Self::STRIDE + 8) {
             for k in 0..4 {
                 let at = k * Self::STRIDE;
-                self.probe(hay, i + at, load(&bytes[at..]), &mut sink);
+                self.probe(hay, i + at, fold(load(&bytes[at..])), &mut sink);
             }
             i += 4 * Self::STRIDE;
         }
         while let Some(bytes) = hay.get(i..i + 8) {
-            let word = load(bytes);
-            self.probe(hay, i, word, &mut sink);
+            self.probe(hay, i, fold(load(bytes)), &mut sink);
             i += Self::STRIDE;
         }
         // The last probes read four bytes, zero above: only a pattern indexed
-        // by four bytes fits there (a zero byte may make an eight-byte gram
-        // look equal, which the comparisons that follow then refuse).
+        // by four bytes fits there (an eight-byte gram, folded, has no zero
+        // byte).
         while i + 4 <= hay.len() {
             let mut bytes = [0u8; 8];
             bytes[..4].copy_from_slice(&hay[i..i + 4]);
-            let four = u64::from_le_bytes(bytes);
+            let four = fold(u64::from_le_bytes(bytes)) & 0xFFFF_FFFF;
             self.probe(hay, i, four, &mut sink);
             i += Self::STRIDE;
         }
@@ -1055,8 +1148,7 @@ mod tests {
 
     #[test]
     fn prefilter_finds_what_aho_corasick_finds() {
-        use aho_corasick::{AhoCorasick, MatchKind};
-        let patterns: Vec<String> = [
+        finds_what_aho_corasick_finds(&[
             "abc",
             "bcd",
             "ab",
@@ -1076,17 +1168,38 @@ mod tests {
             "mx.qq.com",
             "dsn-report",
             "mailer-daemo",
-        ]
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
+        ]);
+        // Short patterns whose first bytes Teddy looks for in every case.
+        finds_what_aho_corasick_finds(&["aol.com", "aim.com", "<mxl~", "mailer-daemon", "x@y"]);
+        // Too many spellings for Teddy: the automaton.
+        finds_what_aho_corasick_finds(&["qq.com", "aol.com", "abcd", "mail", "efgh", "mx.qq.com"]);
+        let short = |patterns: &[&str]| {
+            Prefilter::new(patterns.iter().map(|p| p.to_string()).collect()).short_search
+        };
+        if aho_corasick::packed::Searcher::new(["abcd"]).is_some() {
+            assert!(matches!(
+                short(&["aol.com", "aim.com", "<mxl~"]),
+                Some(ShortSearch::Packed(_))
+            ));
+        }
+        assert!(matches!(
+            short(&["qq.com", "aol.com", "abcd", "mail", "efgh"]),
+            Some(ShortSearch::Automaton(_))
+        ));
+    }
+
+    /// Searches random text made of pieces of `patterns`, in any case, and
+    /// compares with an overlapping Aho-Corasick search.
+    fn finds_what_aho_corasick_finds(patterns: &[&str]) {
+        use aho_corasick::{AhoCorasick, MatchKind};
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
         let pf = Prefilter::new(patterns.clone());
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .unwrap();
-        // Haystacks made of pieces of the patterns, in either case, and of
+        // Haystacks made of pieces of the patterns, in any case, and of
         // other bytes, so that whole patterns occur at every offset.
         let pieces: Vec<&[u8]> = patterns
             .iter()
@@ -1094,7 +1207,7 @@ mod tests {
             .chain(
                 [
                     "MAILER-", "daemon", "Mail ", "QQ.", "mx.", "com", "dsn-", " ", "x", "\u{e9}",
-                    "配",
+                    "配", "@", "`", "\r", "\n", "<", "~", "\u{81}",
                 ]
                 .map(str::as_bytes),
             )
@@ -1110,21 +1223,27 @@ mod tests {
             let mut hay = Vec::new();
             for _ in 0..next() % 8 {
                 let piece = pieces[next() as usize % pieces.len()];
-                let upper = next() % 2 == 0;
-                hay.extend(
-                    piece
-                        .iter()
-                        .map(|&b| if upper { b.to_ascii_uppercase() } else { b }),
-                );
+                // As it is, in capitals, or each byte in either case.
+                let case = next();
+                hay.extend(piece.iter().enumerate().map(|(k, &b)| {
+                    let upper = match case % 3 {
+                        0 => false,
+                        1 => true,
+                        _ => case >> (8 + k % 48) & 1 == 1,
+                    };
+                    if upper {
+                        b.to_ascii_uppercase()
+                    } else {
+                        b
+                    }
+                }));
             }
             let mut got = Vec::new();
             let mut seen = [0u64; 1];
             // Split in two haystacks sharing the seen set, as `candidates` does.
             let (a, b) = hay.split_at(next() as usize % (hay.len() + 1));
             for half in [a, b] {
-                crate::text::with_ascii_lowercase(half, |lowered| {
-                    pf.find_new(lowered, &mut seen, |p| got.push(p));
-                });
+                pf.find_new(half, &mut seen, |p| got.push(p));
             }
             got.sort_unstable();
             let mut want: Vec<usize> = ac
