@@ -15,8 +15,12 @@ use walk::{Kind, Slot};
 pub struct Mail<'a> {
     /// The whole message; empty for pasted text.
     data: &'a [u8],
-    /// The top-level header block, parsed (`None` for pasted text).
+    /// The top-level header block, parsed (`None` for pasted text): the
+    /// fields whose value the walk parsed or whose name it looked up.
     headers: Option<Vec<Header<'a>>>,
+    /// Every field of the top-level header block, in order: its name and
+    /// where it stands.
+    fields: Vec<walk::Field>,
     /// Where the top-level body starts.
     header_end: usize,
     /// The text, the delivery-status and the feedback-report parts: borrowed
@@ -32,7 +36,8 @@ pub struct Mail<'a> {
     /// The raw bytes of the first message/rfc822 part, as it stands in the
     /// input (not decoded).
     attached: Option<&'a [u8]>,
-    content_type: String,
+    /// (Static text for the common types, not a copy per message.)
+    content_type: Cow<'static, str>,
     /// The first addresses of From and To and the Message-ID, parsed when
     /// first asked: the walk leaves these values unparsed (most messages
     /// never ask for some of them).
@@ -54,12 +59,13 @@ impl<'a> Mail<'a> {
     /// gives.
     pub fn parse(bytes: &'a [u8]) -> Option<Mail<'a>> {
         let walked = walk::walk(bytes, true)?;
-        if walked.headers.is_empty() {
+        if walked.fields.is_empty() {
             return None;
         }
         let mut mail = Mail {
             data: bytes,
             headers: None,
+            fields: Vec::new(),
             header_end: walked.body,
             body: Cow::Borrowed(""),
             dsn: None,
@@ -72,7 +78,7 @@ impl<'a> Mail<'a> {
             message_id: OnceLock::new(),
             content_type: walk::content_type_of(walk::content_type(&walked.headers)),
         };
-        let mut html: Option<walk::Html> = None;
+        let mut html: Option<Cow<'a, str>> = None;
         for slot in walked.slots {
             match slot {
                 Slot::Ignore | Slot::Pending { .. } => {}
@@ -140,11 +146,12 @@ impl<'a> Mail<'a> {
             if let Some(h) = html {
                 // Only a message with no plain text pays for decoding HTML and
                 // turning it into text.
-                let text = walk::html_to_text(&h.decode(bytes));
+                let text = walk::html_to_text(&h);
                 mail.body = Cow::Owned(normalized(Cow::Owned(text)).into_owned());
             }
         }
         mail.headers = Some(walked.headers);
+        mail.fields = walked.fields;
         Some(mail)
     }
 
@@ -153,6 +160,7 @@ impl<'a> Mail<'a> {
         Mail {
             data: b"",
             headers: None,
+            fields: Vec::new(),
             header_end: 0,
             body: Cow::Owned(normalized(Cow::Borrowed(text)).into_owned()),
             dsn: None,
@@ -160,7 +168,7 @@ impl<'a> Mail<'a> {
             original: None,
             parsed_original: None,
             attached: None,
-            content_type: String::new(),
+            content_type: Cow::Borrowed(""),
             from: OnceLock::new(),
             to: OnceLock::new(),
             message_id: OnceLock::new(),
@@ -240,45 +248,71 @@ impl<'a> Mail<'a> {
     /// The raw value of the first top-level header called `name`
     /// (case-insensitive), trimmed, continuation lines kept as they are.
     pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
-        let headers = self.headers.as_ref()?;
-        let h = match walk::known_field(name) {
+        self.headers.as_ref()?;
+        let f = match walk::known_field(name) {
             // The walk gives a field of a known name, however written, as
-            // its variant: compared by variant alone.
+            // its name: compared by name alone.
             Some(known) => {
-                let variant = std::mem::discriminant(&known);
-                headers
-                    .iter()
-                    .find(|h| std::mem::discriminant(&h.name) == variant)?
+                let known = walk::Name::of(&known);
+                self.fields.iter().find(|f| f.name == known)?
             }
-            None => headers.iter().find(|h| match &h.name {
-                HeaderName::Other(n) if n.is_empty() => {
-                    self.written_name(h).eq_ignore_ascii_case(name.as_bytes())
-                }
-                known => known.as_str().eq_ignore_ascii_case(name),
+            None => self.fields.iter().find(|f| match self.name_of(f) {
+                Ok(known) => known.eq_ignore_ascii_case(name),
+                Err(written) => written.eq_ignore_ascii_case(name.as_bytes()),
             })?,
         };
-        Some(raw_value(self.data, h))
+        Some(raw_value(self.data, f))
     }
 
     /// Every top-level header as (name, raw value), in order.
     pub fn headers(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> + '_ {
-        self.headers.iter().flatten().map(move |h| {
-            let name = match &h.name {
-                // Printable ASCII (see `walk::header_name`): the check
-                // always passes.
-                HeaderName::Other(n) if n.is_empty() => {
-                    std::str::from_utf8(self.written_name(h)).unwrap_or_default()
-                }
-                known => known.as_str(),
-            };
-            (name, raw_value(self.data, h))
+        self.headers.iter().flat_map(move |_| {
+            self.fields.iter().map(move |f| {
+                let name = match self.name_of(f) {
+                    Ok(known) => known,
+                    // Printable ASCII (see `walk::header_name`): the check
+                    // always passes.
+                    Err(written) => std::str::from_utf8(written).unwrap_or_default(),
+                };
+                (name, raw_value(self.data, f))
+            })
         })
+    }
+
+    /// The name of a top-level field as mail-parser gives it (`Ok`), or, for
+    /// one the walk left empty, as written (`Err`, see `walk::header_name`).
+    fn name_of(&self, f: &walk::Field) -> Result<&str, &[u8]> {
+        if let Some(known) = f.name.known_str() {
+            return Ok(known);
+        }
+        // A name looked up has its `Header` beside the field's.
+        let looked_up = match f.name {
+            walk::Name::Unnamed => None,
+            _ => self
+                .headers
+                .iter()
+                .flatten()
+                .find(|h| h.offset_field == f.offset_field)
+                .map(|h| &h.name),
+        };
+        match looked_up {
+            Some(HeaderName::Other(n)) if n.is_empty() => Err(self.written_name(f)),
+            Some(name) => Ok(name.as_str()),
+            None => Err(self.written_name(f)),
+        }
     }
 
     /// The name of a top-level field that the walk left empty, as written
     /// (see `walk::header_name`).
-    fn written_name(&self, h: &Header<'_>) -> &[u8] {
-        walk::written_name(self.data, h.offset_field as usize, h.offset_start as usize)
+    fn written_name(&self, f: &walk::Field) -> &[u8] {
+        walk::written_name(self.data, f.offset_field as usize, f.offset_start as usize)
+    }
+
+    /// The last top-level field of a known name (as [`last_named`] finds it).
+    fn last_field(&self, name: &HeaderName<'_>) -> Option<&walk::Field> {
+        self.headers.as_ref()?;
+        let name = walk::Name::of(name);
+        self.fields.iter().rev().find(|f| f.name == name)
     }
 
     /// The parsed value of the last top-level header called `name`, as
@@ -296,8 +330,8 @@ impl<'a> Mail<'a> {
         simple: walk::SimpleParser<'a>,
         full: walk::FullParser<'a>,
     ) -> Option<HeaderValue<'a>> {
-        let h = last_named(self.headers.as_ref()?, &name)?;
-        let start = (h.offset_start as usize).min(self.data.len());
+        let f = self.last_field(&name)?;
+        let start = (f.offset_start as usize).min(self.data.len());
         Some(walk::field_value(self.data, start, simple, full).0)
     }
 
@@ -305,10 +339,10 @@ impl<'a> Mail<'a> {
     /// `name`, read from where it stands (as `parse_last` would parse it,
     /// then [`first_address`]); empty when there is none.
     fn first_address_of(&self, name: HeaderName<'_>) -> String {
-        let Some(h) = self.headers.as_ref().and_then(|hs| last_named(hs, &name)) else {
+        let Some(f) = self.last_field(&name) else {
             return String::new();
         };
-        let start = (h.offset_start as usize).min(self.data.len());
+        let start = (f.offset_start as usize).min(self.data.len());
         walk::first_address_at(self.data, start)
     }
 
@@ -393,8 +427,8 @@ fn first_address<'v>(value: Option<&'v mail_parser::HeaderValue<'_>>) -> &'v str
         .unwrap_or("")
 }
 
-/// The raw text of a header's value, trimmed; invalid UTF-8 replaced.
-fn raw_value<'m>(raw: &'m [u8], h: &Header<'_>) -> Cow<'m, str> {
+/// The raw text of a field's value, trimmed; invalid UTF-8 replaced.
+fn raw_value<'m>(raw: &'m [u8], h: &walk::Field) -> Cow<'m, str> {
     let start = (h.offset_start as usize).min(raw.len());
     let end = (h.offset_end as usize).clamp(start, raw.len());
     match walk::lossy(&raw[start..end]) {

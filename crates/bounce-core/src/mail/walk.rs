@@ -18,8 +18,9 @@
 //!   with what it ignores passed over with `memchr`.
 //! - A part is decoded (transfer encoding, then charset) only when its content
 //!   is read: the text parts of the outer message, its delivery-status,
-//!   feedback-report and returned-header parts, and the first HTML part only
-//!   when the message has no plain text (decoded at the end, on demand).
+//!   feedback-report and returned-header parts, and the first HTML part when
+//!   no text came before it (read only when the message has no text at all;
+//!   decoded while walking, not scanned and decoded again).
 //! - Every other part (attachments, the returned original's body, HTML beside
 //!   plain text) is only scanned for where it ends, and for whether
 //!   mail-parser's decoder would have refused it (which changes how
@@ -97,8 +98,11 @@ pub(crate) enum Slot<'a> {
     Pending { body: usize },
     /// Text: decoded to UTF-8.
     Text { kind: Kind, text: Cow<'a, str> },
-    /// HTML, decoded only when asked (see [`Html::decode`]).
-    Html(Html),
+    /// The first HTML part, decoded to UTF-8, when no text with more than
+    /// white space came before it; any other HTML part is `Ignore`. (Only a
+    /// message without such text reads its first HTML part; one that has
+    /// such text after its HTML decodes that HTML for nothing.)
+    Html(Cow<'a, str>),
     /// A part that is not text, decoded from its transfer encoding; only kept
     /// for the content types read (see [`Kind::keeps_binary`]).
     Binary { kind: Kind, bytes: Cow<'a, [u8]> },
@@ -109,34 +113,6 @@ pub(crate) enum Slot<'a> {
         original: String,
         parsed: super::Original,
     },
-}
-
-/// Where an HTML part is and how to decode it.
-pub(crate) struct Html {
-    start: usize,
-    end: usize,
-    encoding: Encoding,
-    boundary: Vec<u8>,
-    charset: Option<String>,
-}
-
-impl Html {
-    /// The part's text, decoded as mail-parser decodes it.
-    pub(crate) fn decode<'d>(&self, data: &'d [u8]) -> Cow<'d, str> {
-        let bytes: Cow<'_, [u8]> = match self.encoding {
-            Encoding::None => Cow::Borrowed(data.get(self.start..self.end).unwrap_or_default()),
-            enc => {
-                let mut stream = MessageStream::new(data);
-                stream.skip_bytes(self.start);
-                decode_with(enc, &mut stream, data, &self.boundary).1
-            }
-        };
-        let decoder = self
-            .charset
-            .as_deref()
-            .and_then(|c| charset_decoder(c.as_bytes()));
-        to_text(bytes, decoder)
-    }
 }
 
 /// A returned message parsed in place: what its header block says of it
@@ -171,11 +147,14 @@ pub(crate) struct Walked<'a> {
     /// Number of parts (mail-parser's `parts.len()`).
     parts: usize,
     /// The first part's headers (the message's own header block), kept for
-    /// the outer message only.
+    /// the outer message only: the fields whose value is parsed, and those
+    /// whose name is looked up (see [`read_headers`]).
     pub(crate) headers: Vec<Header<'a>>,
+    /// Every field of that block, in order.
+    pub(crate) fields: Vec<Field>,
     /// What [`super::Original`] reads of the first part's header block, for
     /// a returned message (not collecting).
-    fields: OriginalFields,
+    original: OriginalFields,
     /// First part: start of its header block, of its body, and its end.
     pub(crate) start: usize,
     pub(crate) body: usize,
@@ -183,6 +162,10 @@ pub(crate) struct Walked<'a> {
     /// One per part, when collecting (the outer message only).
     pub(crate) slots: Vec<Slot<'a>>,
     collect: bool,
+    /// Whether a slot holds text with more than white space that goes to
+    /// the body (see [`Kind::is_body`]), and whether one holds HTML.
+    body_text: bool,
+    html_seen: bool,
 }
 
 impl<'a> Walked<'a> {
@@ -190,7 +173,8 @@ impl<'a> Walked<'a> {
         Walked {
             parts: 0,
             headers: Vec::new(),
-            fields: OriginalFields::default(),
+            fields: Vec::new(),
+            original: OriginalFields::default(),
             start: 0,
             body: 0,
             end: 0,
@@ -201,6 +185,8 @@ impl<'a> Walked<'a> {
                 Vec::new()
             },
             collect,
+            body_text: false,
+            html_seen: false,
         }
     }
 
@@ -211,6 +197,7 @@ impl<'a> Walked<'a> {
     fn push(
         &mut self,
         headers: &mut Vec<Header<'a>>,
+        fields: &mut Vec<Field>,
         start: usize,
         body: usize,
         end: usize,
@@ -219,12 +206,14 @@ impl<'a> Walked<'a> {
         if self.parts == 0 {
             if self.collect {
                 // The vector goes with the message; the next parts' fields
-                // (a few each) go into a new one, given room for them at once.
-                self.headers = std::mem::replace(headers, Vec::with_capacity(4));
+                // go into a new one, made when the first comes (a message of
+                // a single part has none).
+                self.headers = std::mem::take(headers);
+                self.fields = std::mem::take(fields);
             } else {
                 // A returned message: only what `Original` reads is kept,
                 // and the vector is used again for the next part.
-                self.fields = OriginalFields::of(headers);
+                self.original = OriginalFields::of(headers);
                 headers.clear();
             }
             self.start = start;
@@ -253,7 +242,7 @@ impl<'a> Walked<'a> {
 
     fn into_nested(self) -> Nested {
         Nested {
-            fields: self.fields,
+            fields: self.original,
             start: self.start,
             body: self.body,
             end: self.end,
@@ -262,9 +251,10 @@ impl<'a> Walked<'a> {
 }
 
 /// mail-parser's per-level parser state, less what only its body lists need.
-struct State {
+struct State<'a> {
     mime_type: MimeType,
-    boundary: Option<Vec<u8>>,
+    /// Borrowed from the message where it stands there as it is (most do).
+    boundary: Option<Cow<'a, [u8]>>,
     part_id: usize,
 }
 
@@ -326,6 +316,14 @@ impl Kind {
         }
     }
 
+    /// Whether [`super::Mail`] adds a text part of this kind to the body.
+    fn is_body(self) -> bool {
+        !matches!(
+            self,
+            Kind::RfcHeaders | Kind::RfcHeader | Kind::Dsn | Kind::TextDsn | Kind::Feedback
+        )
+    }
+
     /// Whether [`super::Mail`] reads a part of this kind that is not text.
     fn keeps_binary(self) -> bool {
         matches!(
@@ -335,11 +333,26 @@ impl Kind {
     }
 }
 
-/// `type/subtype`, lowercased; empty without a content type.
-pub(crate) fn content_type_of(ct: Option<&ContentType<'_>>) -> String {
+/// `type/subtype`, lowercased; empty without a content type. The common
+/// ones (read as lowercase tokens, see [`known_token`]) as static text.
+pub(crate) fn content_type_of(ct: Option<&ContentType<'_>>) -> Cow<'static, str> {
     match ct {
         Some(ct) => {
             let (ctype, sub) = (ct.ctype(), ct.subtype());
+            let known = match (ctype, sub) {
+                ("multipart", Some("report")) => "multipart/report",
+                ("multipart", Some("mixed")) => "multipart/mixed",
+                ("multipart", Some("alternative")) => "multipart/alternative",
+                ("multipart", Some("related")) => "multipart/related",
+                ("text", Some("plain")) => "text/plain",
+                ("text", Some("html")) => "text/html",
+                ("message", Some("delivery-status")) => "message/delivery-status",
+                ("message", Some("rfc822")) => "message/rfc822",
+                _ => "",
+            };
+            if !known.is_empty() {
+                return Cow::Borrowed(known);
+            }
             let mut s = String::with_capacity(ctype.len() + sub.map_or(0, |s| s.len() + 1));
             s.push_str(ctype);
             if let Some(sub) = sub {
@@ -347,9 +360,9 @@ pub(crate) fn content_type_of(ct: Option<&ContentType<'_>>) -> String {
                 s.push_str(sub);
             }
             s.make_ascii_lowercase();
-            s
+            Cow::Owned(s)
         }
-        None => String::new(),
+        None => Cow::Borrowed(""),
     }
 }
 
@@ -948,8 +961,10 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
         boundary: None,
         part_id: 0,
     };
-    let mut stack: Vec<(State, Option<Walked<'_>>)> = Vec::new();
+    let mut stack: Vec<(State<'_>, Option<Walked<'_>>)> = Vec::new();
     let mut part_headers: Vec<Header<'_>> = Vec::new();
+    // Every field of the outer header block (see `read_headers`).
+    let mut part_fields: Vec<Field> = Vec::new();
 
     'outer: loop {
         let offset_header = stream.offset();
@@ -960,7 +975,13 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
         } else {
             Block::Returned
         };
-        let (found, offset_body) = read_headers(data, offset_header, &mut part_headers, block);
+        let (found, offset_body) = read_headers(
+            data,
+            offset_header,
+            &mut part_headers,
+            &mut part_fields,
+            block,
+        );
         stream.skip_bytes(offset_body - offset_header);
         if !found {
             break;
@@ -969,18 +990,20 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
         let (is_multipart, mut is_text, mut mime_type) = mime_type(ct, state.mime_type);
 
         if is_multipart {
-            let boundary = ct
-                .and_then(|c| c.attribute("boundary"))
-                .or_else(|| lost_boundary(&data[offset_header..offset_body]));
+            let boundary = ct.and_then(boundary_of).or_else(|| {
+                lost_boundary(&data[offset_header..offset_body])
+                    .map(|b| Cow::Borrowed(b.as_bytes()))
+            });
             if let Some(boundary) = boundary {
-                if seek_next_part(&mut stream, data, boundary.as_bytes()) {
+                if seek_next_part(&mut stream, data, &boundary) {
                     let new_state = State {
                         mime_type,
-                        boundary: Some(boundary.as_bytes().to_vec()),
+                        boundary: Some(boundary),
                         part_id: message.parts,
                     };
                     message.push(
                         &mut part_headers,
+                        &mut part_fields,
                         offset_header,
                         offset_body,
                         0,
@@ -1002,7 +1025,7 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
             .rev()
             .find(|h| matches!(h.name, HeaderName::ContentTransferEncoding))
             .map(|h| &h.value);
-        let mut encoding = match transfer_encoding {
+        let encoding = match transfer_encoding {
             Some(HeaderValue::Text(e)) if e.eq_ignore_ascii_case("base64") => Encoding::Base64,
             Some(HeaderValue::Text(e)) if e.eq_ignore_ascii_case("quoted-printable") => {
                 Encoding::QuotedPrintable
@@ -1019,6 +1042,7 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
             };
             message.push(
                 &mut part_headers,
+                &mut part_fields,
                 offset_header,
                 offset_body,
                 0,
@@ -1039,6 +1063,14 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
         let wanted = message.collect
             && ((is_text && mime_type != MimeType::TextHtml)
                 || (!is_text && (mime_type == MimeType::Message || kind.keeps_binary())));
+        // The first HTML part, when no text came before it, is most likely
+        // the only text there is: decoded now, not scanned now and decoded
+        // again at the end (see `Slot::Html`).
+        let html_first = message.collect
+            && is_text
+            && mime_type == MimeType::TextHtml
+            && !message.html_seen
+            && !message.body_text;
         let boundary: &[u8] = state.boundary.as_deref().unwrap_or(b"");
         let start = stream.offset();
         let (mut offset_end, mut bytes): (usize, Cow<'_, [u8]>) = if encoding == Encoding::None {
@@ -1049,7 +1081,7 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
                 }
                 None => (usize::MAX, Cow::Borrowed(&b""[..])),
             }
-        } else if wanted {
+        } else if wanted || html_first {
             decode_with(encoding, &mut stream, data, boundary)
         } else {
             let scanned = match encoding {
@@ -1067,7 +1099,6 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
 
         // A part the decoder refused is kept as raw text (mail-parser's recovery).
         if offset_end == usize::MAX {
-            encoding = Encoding::None;
             if mime_type != MimeType::TextPlain {
                 mime_type = MimeType::TextOther;
             }
@@ -1085,19 +1116,22 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
         } else if mime_type != MimeType::Message {
             let charset = || ct.and_then(|c| c.attribute("charset"));
             if is_text && mime_type == MimeType::TextHtml {
-                Slot::Html(Html {
-                    start,
-                    end: offset_end,
-                    encoding,
-                    boundary: boundary_of(&state),
-                    charset: charset().map(str::to_owned),
-                })
+                if html_first {
+                    message.html_seen = true;
+                    let decoder = charset().and_then(|c| charset_decoder(c.as_bytes()));
+                    Slot::Html(to_text(bytes, decoder))
+                } else {
+                    // Never read: an HTML part came before, or text did (and
+                    // only a message without text reads its HTML).
+                    Slot::Ignore
+                }
             } else if is_text {
                 let decoder = charset().and_then(|c| charset_decoder(c.as_bytes()));
-                Slot::Text {
-                    kind,
-                    text: to_text(bytes, decoder),
+                let text = to_text(bytes, decoder);
+                if !message.body_text && kind.is_body() && !text.trim().is_empty() {
+                    message.body_text = true;
                 }
+                Slot::Text { kind, text }
             } else if kind.keeps_binary() {
                 Slot::Binary { kind, bytes }
             } else {
@@ -1123,6 +1157,7 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
         };
         message.push(
             &mut part_headers,
+            &mut part_fields,
             offset_header,
             offset_body,
             offset_end,
@@ -1178,7 +1213,7 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
                         if let Some((prev_state, _)) = stack.pop() {
                             state = prev_state;
                             if let Some(boundary) = &state.boundary {
-                                if let Some(offset) = stream.seek_next_part_offset(boundary) {
+                                if let Some(offset) = stream.seek_next_part_offset(&boundary[..]) {
                                     message.set_end(part_id, offset);
                                     continue 'inner;
                                 }
@@ -1227,7 +1262,7 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
     if !message.is_empty() {
         message.end = data.len();
         Some(message)
-    } else if !part_headers.is_empty() {
+    } else if !part_fields.is_empty() || !part_headers.is_empty() {
         // A header block and no body.
         let kind = if message.collect {
             Kind::of(content_type(&part_headers))
@@ -1236,6 +1271,7 @@ fn walk_at(data: &[u8], depth: usize, collect: bool) -> Option<Walked<'_>> {
         };
         message.push(
             &mut part_headers,
+            &mut part_fields,
             0,
             data.len(),
             data.len(),
@@ -1282,17 +1318,26 @@ pub(crate) enum Block {
 /// [`Block`]) is skipped the same way: its parser would have ended at the
 /// same place (Date's excepted, which is always parsed). Except in the outer
 /// block, only the fields the walk and [`super::Original`] read are kept.
+///
+/// In the outer block every field goes to `fields`, a small record of its
+/// name and offsets, and only those with a parsed value or a name looked up
+/// ([`Name::Cached`], [`Name::Slow`]) to `headers` as well: most fields are
+/// read by their offsets alone, and a `Header` is seven times larger (and
+/// dropping one is a call).
 pub(crate) fn read_headers<'a>(
     data: &'a [u8],
     start: usize,
     headers: &mut Vec<Header<'a>>,
+    fields: &mut Vec<Field>,
     block: Block,
 ) -> (bool, usize) {
     let keep_all = block == Block::Outer;
     if keep_all {
         // A message's own header block holds some thirty fields: room for
-        // them at once rather than growing four times.
-        headers.reserve(32);
+        // them at once rather than growing four times (and for the few
+        // with a value).
+        fields.reserve(32);
+        headers.reserve(8);
     }
     let mut p = start;
     loop {
@@ -1305,11 +1350,11 @@ pub(crate) fn read_headers<'a>(
             Next::Field(name, offset_field, from) => (name, offset_field, from),
         };
         let how = match name {
-            HeaderName::ContentType => Parse::ContentType,
-            HeaderName::ContentTransferEncoding => Parse::Unstructured,
-            HeaderName::Subject if keep_all => Parse::Unstructured,
+            Name::ContentType => Parse::ContentType,
+            Name::ContentTransferEncoding => Parse::Unstructured,
+            Name::Subject if keep_all => Parse::Unstructured,
             // Parsed even when unread: it may end elsewhere than the line.
-            HeaderName::Date => Parse::Date,
+            Name::Date => Parse::Date,
             _ => Parse::Skip,
         };
         // The fields read by name (by the walk, `Original` or `Mail`), kept
@@ -1317,23 +1362,26 @@ pub(crate) fn read_headers<'a>(
         let named = || {
             matches!(
                 name,
-                HeaderName::ReturnPath
-                    | HeaderName::ListId
-                    | HeaderName::ContentType
-                    | HeaderName::ContentTransferEncoding
-                    | HeaderName::Subject
-                    | HeaderName::Date
-                    | HeaderName::From
-                    | HeaderName::To
-                    | HeaderName::MessageId
+                Name::ReturnPath
+                    | Name::ListId
+                    | Name::ContentType
+                    | Name::ContentTransferEncoding
+                    | Name::Subject
+                    | Name::Date
+                    | Name::From
+                    | Name::To
+                    | Name::MessageId
             )
         };
         if how == Parse::Skip {
             // Most fields: no value is built, none moved about.
             let end = skip_value(data, from);
-            if keep_all || named() {
+            if keep_all {
+                fields.push(Field::new(name, offset_field, from, end));
+            }
+            if (keep_all && matches!(name, Name::Cached | Name::Slow)) || (!keep_all && named()) {
                 headers.push(Header {
-                    name,
+                    name: name.header_name(data, offset_field, from, keep_all),
                     value: HeaderValue::Empty,
                     offset_field: offset_field as u32,
                     offset_start: from as u32,
@@ -1361,8 +1409,11 @@ pub(crate) fn read_headers<'a>(
                 field_value(data, from, simple_date, MessageStream::parse_date)
             }
         };
+        if keep_all {
+            fields.push(Field::new(name, offset_field, from, end));
+        }
         headers.push(Header {
-            name,
+            name: name.header_name(data, offset_field, from, keep_all),
             value,
             offset_field: offset_field as u32,
             offset_start: from as u32,
@@ -1372,21 +1423,42 @@ pub(crate) fn read_headers<'a>(
     }
 }
 
+/// A field of the outer header block: its name and where it stands (as in
+/// mail-parser's `Header`, offsets kept as `u32`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Field {
+    pub(crate) name: Name,
+    pub(crate) offset_field: u32,
+    pub(crate) offset_start: u32,
+    pub(crate) offset_end: u32,
+}
+
+impl Field {
+    fn new(name: Name, offset_field: usize, from: usize, end: usize) -> Field {
+        Field {
+            name,
+            offset_field: offset_field as u32,
+            offset_start: from as u32,
+            offset_end: end as u32,
+        }
+    }
+}
+
 /// What [`next_field`] found at an offset of a header block.
-enum Next<'a> {
+enum Next {
     /// The block ended: whether a blank line ended it (else the data did),
     /// and the offset after it.
     End(bool, usize),
     /// A line with no name: where reading goes on.
     Skip(usize),
     /// A field: its name, where it starts and where its value starts.
-    Field(HeaderName<'a>, usize, usize),
+    Field(Name, usize, usize),
 }
 
 /// The step of mail-parser's `parse_headers` loop that reads a field's name
 /// from `p`: white space before it skipped, a line break ending the block.
 #[inline(always)]
-fn next_field(data: &[u8], mut p: usize, all: bool) -> Next<'_> {
+fn next_field(data: &[u8], mut p: usize, all: bool) -> Next {
     loop {
         match data.get(p) {
             Some(b'\n') => return Next::End(true, p + 1),
@@ -1425,16 +1497,16 @@ pub(crate) struct OriginalFields {
 impl OriginalFields {
     /// Records a field of the block (`from` and `end`: where its value
     /// starts and ends; `value`: the parsed value of a Date).
-    fn record(&mut self, name: &HeaderName<'_>, from: usize, end: usize, value: &HeaderValue<'_>) {
+    fn record(&mut self, name: Name, from: usize, end: usize, value: &HeaderValue<'_>) {
         let at = Some((from as u32, end as u32));
         match name {
-            HeaderName::From => self.from = at,
-            HeaderName::To => self.to = at,
-            HeaderName::Subject => self.subject = at,
-            HeaderName::MessageId => self.message_id = at,
-            HeaderName::ReturnPath => self.return_path = at,
-            HeaderName::ListId => self.list_id = at,
-            HeaderName::Date => self.date = Some(value.as_datetime().copied()),
+            Name::From => self.from = at,
+            Name::To => self.to = at,
+            Name::Subject => self.subject = at,
+            Name::MessageId => self.message_id = at,
+            Name::ReturnPath => self.return_path = at,
+            Name::ListId => self.list_id = at,
+            Name::Date => self.date = Some(value.as_datetime().copied()),
             _ => {}
         }
     }
@@ -1463,7 +1535,7 @@ impl OriginalFields {
         let mut fields = OriginalFields::default();
         for h in headers {
             let (from, end) = (h.offset_start as usize, h.offset_end as usize);
-            fields.record(&h.name, from, end, &h.value);
+            fields.record(Name::of(&h.name), from, end, &h.value);
         }
         fields
     }
@@ -1479,14 +1551,16 @@ impl OriginalFields {
             match next_field(data, p, false) {
                 Next::End(..) => return fields,
                 Next::Skip(next) => p = next,
+                Next::Field(Name::Date, _, from) => {
+                    let (value, end) =
+                        field_value(data, from, simple_date, MessageStream::parse_date);
+                    fields.record(Name::Date, from, end, &value);
+                    p = end;
+                }
                 Next::Field(name, _, from) => {
-                    let (value, end) = match name {
-                        HeaderName::Date => {
-                            field_value(data, from, simple_date, MessageStream::parse_date)
-                        }
-                        _ => (HeaderValue::Empty, skip_value(data, from)),
-                    };
-                    fields.record(&name, from, end, &value);
+                    // No value to build, nor to drop, for the other fields.
+                    let end = skip_value(data, from);
+                    fields.record(name, from, end, &HeaderValue::Empty);
                     p = end;
                 }
             }
@@ -1503,25 +1577,186 @@ enum Parse {
     Date,
 }
 
-/// mail-parser's `parse_header_name` from `p`: the name (known names as their
-/// `HeaderName` variant, others as written) and the offset after the colon;
-/// `Err` with the offset after the line (or the data) when there is no name.
-/// The name is what precedes the first colon, white space removed; colons
-/// before it are skipped.
+/// A field name as [`header_name`] reads it: one byte, where mail-parser's
+/// `HeaderName` takes 32 (a tag, padding and a `Cow`). The header loop
+/// moved that value about once per field, through `Next` and into the
+/// pushed `Header`, and the copies of its padding (overlapping four-byte
+/// moves) stalled store forwarding; the `HeaderName` is now made once, where
+/// a field is kept ([`Name::header_name`]).
+///
+/// The names [`known_name`] matches itself have a variant each; any other is
+/// `Unnamed` (mail-parser's `Other`, left empty: see [`written_name`]),
+/// `Cached` (a name mail-parser knows, found by [`cached_name`] when the
+/// field is kept) or `Slow` (read by [`header_name_slow`], and read there
+/// again when the field is kept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Name {
+    ContentType,
+    From,
+    To,
+    Subject,
+    Date,
+    MessageId,
+    ReturnPath,
+    ContentTransferEncoding,
+    ContentDescription,
+    ContentDisposition,
+    ContentId,
+    ContentLocation,
+    ListId,
+    Received,
+    MimeVersion,
+    AutoSubmitted,
+    AuthenticationResults,
+    DkimSignature,
+    Unnamed,
+    Cached,
+    Slow,
+}
+
+impl Name {
+    /// The name of a `HeaderName` (`Slow` for any the walk does not tell
+    /// apart, but an `Other` left empty).
+    pub(crate) fn of(name: &HeaderName<'_>) -> Name {
+        match name {
+            HeaderName::ContentType => Name::ContentType,
+            HeaderName::From => Name::From,
+            HeaderName::To => Name::To,
+            HeaderName::Subject => Name::Subject,
+            HeaderName::Date => Name::Date,
+            HeaderName::MessageId => Name::MessageId,
+            HeaderName::ReturnPath => Name::ReturnPath,
+            HeaderName::ContentTransferEncoding => Name::ContentTransferEncoding,
+            HeaderName::ContentDescription => Name::ContentDescription,
+            HeaderName::ContentDisposition => Name::ContentDisposition,
+            HeaderName::ContentId => Name::ContentId,
+            HeaderName::ContentLocation => Name::ContentLocation,
+            HeaderName::ListId => Name::ListId,
+            HeaderName::Received => Name::Received,
+            HeaderName::MimeVersion => Name::MimeVersion,
+            HeaderName::AutoSubmitted => Name::AutoSubmitted,
+            HeaderName::AuthenticationResults => Name::AuthenticationResults,
+            HeaderName::DkimSignature => Name::DkimSignature,
+            HeaderName::Other(n) if n.is_empty() => Name::Unnamed,
+            _ => Name::Slow,
+        }
+    }
+
+    /// The `HeaderName` mail-parser gives the field that starts at
+    /// `offset_field` and whose value starts at `from`, the name read by
+    /// [`header_name`] with `all`.
+    #[inline(always)]
+    fn header_name(
+        self,
+        data: &[u8],
+        offset_field: usize,
+        from: usize,
+        all: bool,
+    ) -> HeaderName<'_> {
+        match self {
+            Name::ContentType => HeaderName::ContentType,
+            Name::From => HeaderName::From,
+            Name::To => HeaderName::To,
+            Name::Subject => HeaderName::Subject,
+            Name::Date => HeaderName::Date,
+            Name::MessageId => HeaderName::MessageId,
+            Name::ReturnPath => HeaderName::ReturnPath,
+            Name::ContentTransferEncoding => HeaderName::ContentTransferEncoding,
+            Name::ContentDescription => HeaderName::ContentDescription,
+            Name::ContentDisposition => HeaderName::ContentDisposition,
+            Name::ContentId => HeaderName::ContentId,
+            Name::ContentLocation => HeaderName::ContentLocation,
+            Name::ListId => HeaderName::ListId,
+            Name::Received => HeaderName::Received,
+            Name::MimeVersion => HeaderName::MimeVersion,
+            Name::AutoSubmitted => HeaderName::AutoSubmitted,
+            Name::AuthenticationResults => HeaderName::AuthenticationResults,
+            Name::DkimSignature => HeaderName::DkimSignature,
+            Name::Unnamed => HeaderName::Other(Cow::Borrowed("")),
+            Name::Cached | Name::Slow => self.looked_up(data, offset_field, from, all),
+        }
+    }
+
+    /// The name as mail-parser's `HeaderName::as_str` gives it, for the
+    /// names with a variant of their own; `None` for the others.
+    pub(crate) fn known_str(self) -> Option<&'static str> {
+        Some(match self {
+            Name::ContentType => "Content-Type",
+            Name::From => "From",
+            Name::To => "To",
+            Name::Subject => "Subject",
+            Name::Date => "Date",
+            Name::MessageId => "Message-ID",
+            Name::ReturnPath => "Return-Path",
+            Name::ContentTransferEncoding => "Content-Transfer-Encoding",
+            Name::ContentDescription => "Content-Description",
+            Name::ContentDisposition => "Content-Disposition",
+            Name::ContentId => "Content-ID",
+            Name::ContentLocation => "Content-Location",
+            Name::ListId => "List-ID",
+            Name::Received => "Received",
+            Name::MimeVersion => "MIME-Version",
+            Name::AutoSubmitted => "Auto-Submitted",
+            Name::AuthenticationResults => "Authentication-Results",
+            Name::DkimSignature => "DKIM-Signature",
+            Name::Unnamed | Name::Cached | Name::Slow => return None,
+        })
+    }
+
+    /// [`Name::header_name`] for the names looked up again.
+    #[cold]
+    #[inline(never)]
+    fn looked_up(self, data: &[u8], offset_field: usize, from: usize, all: bool) -> HeaderName<'_> {
+        if self == Name::Cached {
+            // A plain name of at most `NAME_MAX` bytes (see `header_name`).
+            let written = written_name(data, offset_field, from);
+            let mut lower = [0u8; NAME_MAX];
+            if let Some(lower) = lower.get_mut(..written.len()) {
+                lower.copy_from_slice(written);
+                lower.make_ascii_lowercase();
+                if let Some(name) = cached_name(lower) {
+                    return name;
+                }
+            }
+            return HeaderName::Other(Cow::Borrowed(""));
+        }
+        header_name_slow(data, offset_field, all)
+            .map_or(HeaderName::Other(Cow::Borrowed("")), |(name, _)| name)
+    }
+}
+
+/// The longest field name mail-parser knows, in bytes (names up to this
+/// length are looked up).
+const NAME_MAX: usize = 34;
+
+/// mail-parser's `parse_header_name` from `p`: the name (see [`Name`]) and
+/// the offset after the colon; `Err` with the offset after the line (or the
+/// data) when there is no name. The name is what precedes the first colon,
+/// white space removed; colons before it are skipped.
 ///
 /// Unless `all`, only the names [`read_headers`] keeps without `keep_all` are
-/// told apart; any other comes back as `Other("")`. With `all`, a name
+/// told apart; any other comes back as `Unnamed`. With `all`, a name
 /// written plainly (printable ASCII right before the colon) that is not a
-/// known one also comes back as `Other("")`, not checked as UTF-8 and copied
-/// into the value: [`written_name`] reads it from the field when asked (most
-/// never are).
+/// known one also comes back as `Unnamed` (mail-parser's `Other`), not
+/// checked as UTF-8 and copied into the value: [`written_name`] reads it
+/// from the field when asked (most never are).
 #[inline(always)]
-fn header_name(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>, usize), usize> {
-    const MAX: usize = 34;
-    // The common case, a name of at most `MAX` printable ASCII bytes right
-    // before its colon: read and lowercased eight bytes at a time.
+fn header_name(data: &[u8], p: usize, all: bool) -> Result<(Name, usize), usize> {
+    const MAX: usize = NAME_MAX;
+    // The common case, a plain name (printable ASCII right before its
+    // colon): read eight bytes at a time, and lowercased while it may be
+    // a known name (at most `MAX` bytes).
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Flags on the bytes that end a plain name: not ASCII, below `!`
+    // (white space, controls), or a colon. The lowest flag is always a true
+    // one (a false flag only follows a true one).
+    let stops = |word: u64| {
+        let colon = word ^ (ONES * u64::from(b':'));
+        (word & HIGH)
+            | (word.wrapping_sub(ONES * 0x21) & !word & HIGH)
+            | (colon.wrapping_sub(ONES) & !colon & HIGH)
+    };
     let mut lower = [0u8; MAX + 6];
     let mut len = 0;
     while let (Some(chunk), Some(into)) =
@@ -1530,13 +1765,7 @@ fn header_name(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>, usiz
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let word = u64::from_le_bytes(word);
-        // Flags on the bytes that end a plain name: not ASCII, below `!`
-        // (white space, controls), or a colon. The lowest flag is always a
-        // true one (a false flag only follows a true one).
-        let colon = word ^ (ONES * u64::from(b':'));
-        let stop = (word & HIGH)
-            | (word.wrapping_sub(ONES * 0x21) & !word & HIGH)
-            | (colon.wrapping_sub(ONES) & !colon & HIGH);
+        let stop = stops(word);
         // ASCII upper-case letters get 0x20 added, byte by byte (no carry
         // crosses a byte: each seven-bit value plus 0x3f stays below 0x100).
         let seven = word & !HIGH;
@@ -1546,19 +1775,39 @@ fn header_name(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>, usiz
         into.copy_from_slice(&(word | (upper >> 2)).to_le_bytes());
         if stop != 0 {
             let n = len + (stop.trailing_zeros() / 8) as usize;
-            if n > 0 && n <= MAX && data[p + n] == b':' {
+            if n > 0 && data[p + n] == b':' {
                 // Any other name is left empty: unless `all` such a field is
                 // dropped, and with `all` its name is what stands before the
-                // colon, read when asked (see `written_name`).
-                let name =
-                    known_name(&lower[..n], all).unwrap_or(HeaderName::Other(Cow::Borrowed("")));
+                // colon, read when asked (see `written_name`). A name longer
+                // than any known one is such a name.
+                let name = match lower.get(..n) {
+                    Some(lower) if n <= MAX => known_id(lower, all).unwrap_or(Name::Unnamed),
+                    _ => Name::Unnamed,
+                };
                 return Ok((name, p + n + 1));
             }
-            break;
+            return header_name_slow(data, p, all).map(|(name, from)| (Name::of(&name), from));
         }
         len += 8;
     }
-    header_name_slow(data, p, all)
+    if len > MAX {
+        // A plain name longer than any known one (as Exchange writes):
+        // such a name, only read up to its colon.
+        while let Some(chunk) = data.get(p + len..p + len + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let stop = stops(u64::from_le_bytes(word));
+            if stop != 0 {
+                let n = len + (stop.trailing_zeros() / 8) as usize;
+                if data[p + n] == b':' {
+                    return Ok((Name::Unnamed, p + n + 1));
+                }
+                break;
+            }
+            len += 8;
+        }
+    }
+    header_name_slow(data, p, all).map(|(name, from)| (Name::of(&name), from))
 }
 
 /// The name of a field whose [`HeaderName`] [`header_name`] left empty (see
@@ -1574,7 +1823,7 @@ pub(crate) fn written_name(data: &[u8], offset_field: usize, offset_start: usize
 #[cold]
 #[inline(never)]
 fn header_name_slow(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>, usize), usize> {
-    const MAX: usize = 34;
+    const MAX: usize = NAME_MAX;
     let mut i = p;
     // The name is in the segment before the first colon that follows a
     // non-blank byte; a line break first means no name at all.
@@ -1623,41 +1872,53 @@ fn header_name_slow(data: &[u8], p: usize, all: bool) -> Result<(HeaderName<'_>,
     Ok((name, after))
 }
 
-/// The `HeaderName` variant of a lowercased field name that mail-parser
-/// knows. The names that matter and the most frequent ones are matched
-/// here; unless `all`, no other is looked up.
+/// The [`Name`] of a lowercased field name that mail-parser knows: the
+/// names that matter and the most frequent ones are matched here (unless
+/// `all`, no other is looked up); `Cached` for a name that [`cached_name`]
+/// is to look up.
 #[inline(always)]
-fn known_name(lower: &[u8], all: bool) -> Option<HeaderName<'static>> {
+fn known_id(lower: &[u8], all: bool) -> Option<Name> {
     // Each match tells the names apart by length first, then compares with
     // the one or two names of that length (a comparison of known size,
     // made inline), rather than comparing with every name in turn.
     let kept = match (lower.len(), lower) {
         // What `read_headers` keeps in any header block.
-        (12, b"content-type") => HeaderName::ContentType,
-        (4, b"from") => HeaderName::From,
-        (2, b"to") => HeaderName::To,
-        (7, b"subject") => HeaderName::Subject,
-        (4, b"date") => HeaderName::Date,
-        (10, b"message-id") => HeaderName::MessageId,
-        (11, b"return-path") => HeaderName::ReturnPath,
-        (25, b"content-transfer-encoding") => HeaderName::ContentTransferEncoding,
-        (19, b"content-description") => HeaderName::ContentDescription,
-        (19, b"content-disposition") => HeaderName::ContentDisposition,
-        (10, b"content-id") => HeaderName::ContentId,
-        (16, b"content-location") => HeaderName::ContentLocation,
-        (7, b"list-id") => HeaderName::ListId,
+        (12, b"content-type") => Name::ContentType,
+        (4, b"from") => Name::From,
+        (2, b"to") => Name::To,
+        (7, b"subject") => Name::Subject,
+        (4, b"date") => Name::Date,
+        (10, b"message-id") => Name::MessageId,
+        (11, b"return-path") => Name::ReturnPath,
+        (25, b"content-transfer-encoding") => Name::ContentTransferEncoding,
+        (19, b"content-description") => Name::ContentDescription,
+        (19, b"content-disposition") => Name::ContentDisposition,
+        (10, b"content-id") => Name::ContentId,
+        (16, b"content-location") => Name::ContentLocation,
+        (7, b"list-id") => Name::ListId,
         _ if !all => return None,
         // Frequent in a message's own header block.
-        (8, b"received") => HeaderName::Received,
-        (12, b"mime-version") => HeaderName::MimeVersion,
-        (14, b"auto-submitted") => HeaderName::AutoSubmitted,
-        (22, b"authentication-results") => HeaderName::AuthenticationResults,
-        (14, b"dkim-signature") => HeaderName::DkimSignature,
+        (8, b"received") => Name::Received,
+        (12, b"mime-version") => Name::MimeVersion,
+        (14, b"auto-submitted") => Name::AutoSubmitted,
+        (22, b"authentication-results") => Name::AuthenticationResults,
+        (14, b"dkim-signature") => Name::DkimSignature,
         // mail-parser knows no `x-` name (its X.400 ones begin `x400-`).
         _ if lower.starts_with(b"x-") => return None,
-        _ => return cached_name(lower),
+        _ => Name::Cached,
     };
     Some(kept)
+}
+
+/// The `HeaderName` variant of a lowercased field name that mail-parser
+/// knows (see [`known_id`]); `None` for any other, and for all but the
+/// names `read_headers` keeps unless `all`.
+fn known_name(lower: &[u8], all: bool) -> Option<HeaderName<'static>> {
+    match known_id(lower, all)? {
+        Name::Cached => cached_name(lower),
+        // (The data is not read for the other names.)
+        name => Some(name.header_name(b"", 0, 0, all)),
+    }
 }
 
 /// The variant of a field name asked of [`super::Mail::header`], when it is
@@ -1727,7 +1988,7 @@ fn cached_name(lower: &[u8]) -> Option<HeaderName<'static>> {
 /// with one space; a value the data ends in, without a final line break,
 /// gives nothing.
 pub(crate) fn simple_unstructured(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, usize)> {
-    let end = skip_value(data, from);
+    let (end, folded) = skip_value_folded(data, from);
     let value = &data[from..end];
     if has_encoded_word(value) {
         return None;
@@ -1736,6 +1997,17 @@ pub(crate) fn simple_unstructured(data: &[u8], from: usize) -> Option<(HeaderVal
         return Some((HeaderValue::Empty, end));
     };
     let is_blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
+    if !folded {
+        // One line, the common case: no line to split off.
+        let value = match lines.iter().position(|b| !is_blank(b)) {
+            None => HeaderValue::Empty,
+            Some(first) => {
+                let last = lines.iter().rposition(|b| !is_blank(b)).unwrap_or(first);
+                HeaderValue::Text(lossy(&lines[first..=last]))
+            }
+        };
+        return Some((value, end));
+    }
     let mut tokens = lines.split(|&b| b == b'\n').filter_map(|line| {
         let first = line.iter().position(|b| !is_blank(b))?;
         let last = line.iter().rposition(|b| !is_blank(b))?;
@@ -1824,12 +2096,24 @@ pub(crate) fn simple_date(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, 
         _ => digits(data, &mut i, 2)?,
     };
     expect(&mut i, b' ')?;
-    const MONTHS: [&[u8]; 12] = [
-        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
-        b"Dec",
-    ];
+    // The three letters as one number, matched at once (a slice comparison
+    // per month was a call each).
     let name = data.get(i..i + 3)?;
-    let month = MONTHS.iter().position(|m| *m == name)? + 1;
+    let month = match u32::from_le_bytes([name[0], name[1], name[2], 0]) {
+        m if m == month_key(b"Jan") => 1,
+        m if m == month_key(b"Feb") => 2,
+        m if m == month_key(b"Mar") => 3,
+        m if m == month_key(b"Apr") => 4,
+        m if m == month_key(b"May") => 5,
+        m if m == month_key(b"Jun") => 6,
+        m if m == month_key(b"Jul") => 7,
+        m if m == month_key(b"Aug") => 8,
+        m if m == month_key(b"Sep") => 9,
+        m if m == month_key(b"Oct") => 10,
+        m if m == month_key(b"Nov") => 11,
+        m if m == month_key(b"Dec") => 12,
+        _ => return None,
+    };
     i += 3;
     expect(&mut i, b' ')?;
     let year = digits(data, &mut i, 4)?;
@@ -1883,6 +2167,11 @@ pub(crate) fn simple_date(data: &[u8], from: usize) -> Option<(HeaderValue<'_>, 
         tz_before_gmt: before_gmt,
     };
     Some((HeaderValue::DateTime(date), i))
+}
+
+/// Three letters as the number [`simple_date`] matches a month name by.
+const fn month_key(name: &[u8; 3]) -> u32 {
+    u32::from_le_bytes([name[0], name[1], name[2], 0])
 }
 
 /// mail-parser's `parse_address` from `from` for the common forms of one
@@ -2332,15 +2621,25 @@ const UPPER: u8 = 2;
 
 /// mail-parser's `parse_and_ignore`: the offset after a field value, that is
 /// after the first line break not followed by a space or a tab.
-fn skip_value(data: &[u8], mut p: usize) -> usize {
+fn skip_value(data: &[u8], p: usize) -> usize {
+    skip_value_folded(data, p).0
+}
+
+/// [`skip_value`], and whether the value went on over more than one line.
+#[inline(always)]
+fn skip_value_folded(data: &[u8], mut p: usize) -> (usize, bool) {
+    let mut folded = false;
     loop {
         match memchr::memchr(b'\n', &data[p..]) {
-            None => return data.len(),
+            None => return (data.len(), folded),
             Some(i) => {
                 let n = p + i;
                 match data.get(n + 1) {
-                    Some(b' ' | b'\t') => p = n + 2,
-                    _ => return n + 1,
+                    Some(b' ' | b'\t') => {
+                        p = n + 2;
+                        folded = true;
+                    }
+                    _ => return (n + 1, folded),
                 }
             }
         }
@@ -2381,8 +2680,18 @@ fn lost_boundary(block: &[u8]) -> Option<&str> {
     None
 }
 
-fn boundary_of(state: &State) -> Vec<u8> {
-    state.boundary.clone().unwrap_or_default()
+/// The `boundary` parameter of a content type, as `ContentType::attribute`
+/// finds it: borrowed from the message when the value is.
+fn boundary_of<'a>(ct: &ContentType<'a>) -> Option<Cow<'a, [u8]>> {
+    let attr = ct
+        .attributes
+        .as_ref()?
+        .iter()
+        .find(|a| a.name == "boundary")?;
+    Some(match &attr.value {
+        Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
+        Cow::Owned(b) => Cow::Owned(b.as_bytes().to_vec()),
+    })
 }
 
 /// Where the content of a part holding a returned message starts (recorded
@@ -2440,7 +2749,15 @@ fn find_boundary(data: &[u8], mut from: usize, boundary: &[u8]) -> Option<usize>
         if data[at + 2..].starts_with(boundary) {
             return Some(at);
         }
-        from = at + 1;
+        // In a run of dashes (a rule of `-----`, common in bounce text) each
+        // pair is found in turn; unless the boundary begins with a dash, only
+        // the pair that ends the run may stand before it.
+        let run = if boundary.first() == Some(&b'-') {
+            0
+        } else {
+            data[at + 2..].iter().take_while(|&&b| b == b'-').count()
+        };
+        from = at + run.max(1);
     }
 }
 
@@ -3132,6 +3449,36 @@ mod tests {
     }
 
     #[test]
+    fn names_are_written_as_mail_parser_writes_them() {
+        for name in [
+            "content-type",
+            "from",
+            "to",
+            "subject",
+            "date",
+            "message-id",
+            "return-path",
+            "content-transfer-encoding",
+            "content-description",
+            "content-disposition",
+            "content-id",
+            "content-location",
+            "list-id",
+            "received",
+            "mime-version",
+            "auto-submitted",
+            "authentication-results",
+            "dkim-signature",
+        ] {
+            let id = known_id(name.as_bytes(), true).unwrap();
+            let want = HeaderName::parse(name).unwrap();
+            assert_eq!(Name::of(&want), id, "{name}");
+            assert_eq!(id.known_str(), Some(want.as_str()), "{name}");
+        }
+        assert_eq!(Name::Unnamed.known_str(), None);
+    }
+
+    #[test]
     fn known_names_are_mail_parsers() {
         let names = [
             "content-type",
@@ -3225,7 +3572,7 @@ mod tests {
             let want = stream.parse_header_name().map(|n| (n, stream.offset()));
             let got = header_name(line, 0, true).ok().map(|(name, from)| {
                 // A name left empty is read from the field.
-                let name = match name {
+                let name = match name.header_name(line, 0, from, true) {
                     HeaderName::Other(n) if n.is_empty() => {
                         HeaderName::Other(lossy(written_name(line, 0, from)))
                     }
