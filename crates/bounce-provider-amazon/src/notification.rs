@@ -59,7 +59,16 @@ fn find_json(body: &str) -> Option<Value> {
     };
     // Copied only when there is a fold to undo.
     let unfolded: Cow<'_, str> = if FOLD.contains(text) {
-        Cow::Owned(text.replace("!\n ", ""))
+        // What `text.replace("!\n ", "")` gives, the folds found by the
+        // searcher built once rather than by one built for the call.
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = FOLD.find(rest) {
+            out.push_str(&rest[..at]);
+            rest = &rest[at + FOLD.as_str().len()..];
+        }
+        out.push_str(rest);
+        Cow::Owned(out)
     } else {
         Cow::Borrowed(text)
     };

@@ -58,6 +58,9 @@ impl ProviderMatcher for AmazonSes {
     }
 }
 
+/// The field [`ReceivingSes`] reads the receiving host from, lowercase.
+const REPORTING_MTA: &str = "reporting-mta:";
+
 impl ProviderMatcher for ReceivingSes {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         // Sent through SES itself...
@@ -67,9 +70,13 @@ impl ProviderMatcher for ReceivingSes {
         let reporting = dsn
             .lines()
             .find(|l| {
+                // What `to_ascii_lowercase().starts_with(..)` tells, without
+                // a lowercase copy of every line: lowercasing keeps each
+                // byte in its place.
                 l.trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("reporting-mta:")
+                    .as_bytes()
+                    .get(..REPORTING_MTA.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(REPORTING_MTA.as_bytes()))
             })?
             .to_ascii_lowercase();
         if !(reporting.contains("inbound-smtp.") && reporting.contains("amazonaws.com")) {

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::{text, Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
+use bounce_core::text::{self, Needle};
+use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 /// The first line of every bounce (dma mail.c, `bounce()`).
 const INTRO: &str = "This is the DragonFly Mail Agent ";
@@ -77,7 +78,11 @@ impl ProviderMatcher for DragonFly {
 /// From `mx.example.jp [192.0.2.1] did not like our RCPT TO:`, the remote
 /// host (its name, else its address) and the refused command.
 fn refusal(line: &str) -> Option<(&str, Option<Command>)> {
-    let (who, what) = line.split_once(DID_NOT_LIKE)?;
+    // The searcher built once: the lines of every notice are searched,
+    // where `split_once` would build one per line.
+    static DID_NOT_LIKE_AT: Needle = Needle::new(DID_NOT_LIKE);
+    let at = DID_NOT_LIKE_AT.find(line)?;
+    let (who, what) = (&line[..at], &line[at + DID_NOT_LIKE.len()..]);
     let mut words = who.split_whitespace();
     let name = words.next()?;
     let host = if name.contains('.') && !name.starts_with('[') {

@@ -42,7 +42,9 @@ fn recipient_address(line: &str) -> Option<&str> {
     // may hold newlines: `\s*` takes them).
     let first_line = memchr_newline(&b[start..]).map_or(b.len(), |n| start + n);
     let mut from = start;
-    while let Some(off) = line[from..first_line].find("SMTP=") {
+    // The searcher built once: every recipient line is searched.
+    static SMTP_AT: Needle = Needle::new("SMTP=");
+    while let Some(off) = SMTP_AT.find(&line[from..first_line]) {
         let q = from + off;
         from = q + 1;
         let boundary = q == 0 || !(b[q - 1].is_ascii_alphanumeric() || b[q - 1] == b'_');

@@ -1,7 +1,8 @@
 #![doc = include_str!("../docs/exchange2007.md")]
 
 use bounce_core::standard::rfc3464;
-use bounce_core::{text, Draft, Mail, ProviderMatcher, Reason, ReplyCode, Report, Status};
+use bounce_core::text::{self, Needle};
+use bounce_core::{Draft, Mail, ProviderMatcher, Reason, ReplyCode, Report, Status};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -184,9 +185,16 @@ impl ProviderMatcher for Exchange2007 {
         let mut lhost = String::new();
         let mut rhost = String::new();
         let mut out: Vec<Draft> = Vec::new();
+        // Searchers built once, where `str::contains` builds one per line.
+        static ORIGINAL_AT: [Needle; 3] = [
+            Needle::new(ORIGINAL[0]),
+            Needle::new(ORIGINAL[1]),
+            Needle::new(ORIGINAL[2]),
+        ];
+        const _: () = assert!(ORIGINAL.len() == 3, "one searcher per marker");
         for line in body.lines().skip(start + 1) {
             let t = line.trim();
-            if ORIGINAL.iter().any(|m| t.contains(m)) {
+            if ORIGINAL_AT.iter().any(|m| m.contains(t)) {
                 break;
             }
             if t.is_empty() {

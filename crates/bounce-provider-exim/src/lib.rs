@@ -110,6 +110,9 @@ const EXPIRY_MESSAGES: &[&str] = &[
     "was frozen on arrival",
 ];
 
+/// The searcher of `: `, built once: every address line is searched.
+static COLON_SPACE: Needle = Needle::new(": ");
+
 /// The line that heads the per-recipient explanations of a pipe or file
 /// delivery (the command's own output).
 const GENERATED_TEXT: &str = "The following text was generated during the delivery attempt";
@@ -344,8 +347,9 @@ impl<'a> Block<'a> {
                         b.details.push(after);
                     }
                 }
-            } else if let Some((_, msg)) = printed.split_once(": ") {
-                b.details.push(msg.trim());
+            } else if let Some(at) = COLON_SPACE.find(printed) {
+                // What `split_once(": ")` gives after the separator.
+                b.details.push(printed[at + 2..].trim());
             }
         }
         b
@@ -622,8 +626,10 @@ fn local_host(mail: &Mail<'_>) -> String {
     let Some((_, value)) = last else {
         return String::new();
     };
-    let Some(at) = value
-        .find(" by ")
+    // The searcher built once: every bounce's header is searched.
+    static BY: Needle = Needle::new(" by ");
+    let Some(at) = BY
+        .find(&value)
         .map(|i| i + 4)
         .or_else(|| value.starts_with("by ").then_some(3))
     else {

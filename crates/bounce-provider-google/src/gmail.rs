@@ -97,11 +97,19 @@ fn state_code(text: &str) -> Option<&str> {
         return STATE.captures(text)?.get(1).map(|m| m.as_str());
     }
     const LEAD: &str = "(state ";
-    text.match_indices(LEAD).find_map(|(at, _)| {
-        let rest = &text[at + LEAD.len()..];
+    // The occurrences `match_indices` gives, found by a searcher built
+    // once rather than one built per call.
+    static LEAD_AT: Needle = Needle::new(LEAD);
+    let mut from = 0;
+    while let Some(off) = LEAD_AT.find(&text[from..]) {
+        let rest = &text[from + off + LEAD.len()..];
         let n = rest.bytes().take_while(u8::is_ascii_digit).count();
-        (n > 0 && rest[n..].starts_with(')')).then(|| &rest[..n])
-    })
+        if n > 0 && rest[n..].starts_with(')') {
+            return Some(&rest[..n]);
+        }
+        from += off + LEAD.len();
+    }
+    None
 }
 
 /// The captures of [`BY_HOST`]: the host and its address.

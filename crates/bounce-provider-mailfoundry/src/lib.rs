@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+use bounce_core::text::Needle;
 use bounce_core::{rules, text, Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -73,7 +74,10 @@ struct MailFoundry;
 impl ProviderMatcher for MailFoundry {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let body = mail.body();
-        if !body.contains(RECIPIENT) || !body.contains(REASON) {
+        // Searchers built once, where `str::contains` builds one per call.
+        static RECIPIENT_AT: Needle = Needle::new(RECIPIENT);
+        static REASON_AT: Needle = Needle::new(REASON);
+        if !RECIPIENT_AT.contains(body) || !REASON_AT.contains(body) {
             return None;
         }
         let relayed = mail

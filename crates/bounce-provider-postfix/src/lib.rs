@@ -29,9 +29,14 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
         return transcript::decode_transcript(mail.body());
     }
     let body = mail.body();
-    if let Some(after) = after_opening(body) {
+    if let Some((after, host_line, unread)) = opening_with_host_line(body) {
         let mut report = decode_notice(mail, after)?;
-        if let Some(host) = opening_host(body) {
+        // The first line naming the host: among those read to find the
+        // opening, or else in the text after them.
+        let host = host_line
+            .or_else(|| first_host_line(unread))
+            .and_then(host_of_line);
+        if let Some(host) = host {
             for d in report.recipients.iter_mut().filter(|d| d.lhost.is_empty()) {
                 host.clone_into(&mut d.lhost);
             }
@@ -52,32 +57,70 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
 /// its signature (`The mail system`, `The Postfix program`) when the opening
 /// line was removed. `None` when there is neither.
 pub fn after_opening(body: &str) -> Option<&str> {
+    opening_with_host_line(body).map(|(after, _, _)| after)
+}
+
+/// [`after_opening`] and, in the same pass, the first line [`opening_host`]
+/// reads among the lines it reads: the text after the opening, that line
+/// (if one was read), and the text not read (after the opening line, or
+/// nothing when the whole text was read to find the signature). Most
+/// opening lines name the host, so the text is then not read again.
+fn opening_with_host_line(body: &str) -> Option<(&str, Option<&str>, &str)> {
     // Searchers built once: every opening line is searched.
     static POSTFIX: Needle = Needle::new("Postfix");
     static MAIL_SYSTEM: Needle = Needle::new("mail system");
     let mut pos = 0;
     let mut signature: Option<usize> = None;
+    let mut host_line: Option<&str> = None;
     for line in bounce_core::text::split_inclusive_lf(body) {
         let end = pos + line.len();
         let t = line.trim();
-        if t.starts_with("This is the") && (POSTFIX.contains(t) || MAIL_SYSTEM.contains(t)) {
-            return Some(&body[end..]);
+        // `trim` and `trim_start` (what `first_host_line` reads) leave the
+        // same start, and a line that starts with "This is the" is the
+        // only kind either reads further.
+        if t.starts_with("This is the") {
+            if host_line.is_none() {
+                host_line = Some(without_line_break(line)).filter(|l| AT_HOST.contains(l));
+            }
+            if POSTFIX.contains(t) || MAIL_SYSTEM.contains(t) {
+                return Some((&body[end..], host_line, &body[end..]));
+            }
         }
         if signature.is_none() && (t == "The mail system" || t.starts_with("The Postfix program")) {
             signature = Some(end);
         }
         pos = end;
     }
-    signature.map(|at| &body[at..])
+    signature.map(|at| (&body[at..], host_line, ""))
 }
+
+/// A line of `split_inclusive_lf` as `lines_lf` gives it.
+fn without_line_break(line: &str) -> &str {
+    match line.strip_suffix('\n') {
+        Some(l) => l.strip_suffix('\r').unwrap_or(l),
+        None => line,
+    }
+}
+
+/// The searcher of ` at host `, built once: every notice's opening is
+/// searched.
+static AT_HOST: Needle = Needle::new(" at host ");
 
 /// The host an opening line names (`This is the mail system at host
 /// HOST.`): the server that wrote the notice.
 pub fn opening_host(body: &str) -> Option<&str> {
-    // The searcher built once: every notice's opening is searched.
-    static AT_HOST: Needle = Needle::new(" at host ");
-    let line = bounce_core::text::lines_lf(body)
-        .find(|l| l.trim_start().starts_with("This is the") && AT_HOST.contains(l))?;
+    host_of_line(first_host_line(body)?)
+}
+
+/// The first line of `text` (as `lines_lf` gives it) that [`opening_host`]
+/// reads the host from.
+fn first_host_line(text: &str) -> Option<&str> {
+    bounce_core::text::lines_lf(text)
+        .find(|l| l.trim_start().starts_with("This is the") && AT_HOST.contains(l))
+}
+
+/// The host a line of [`first_host_line`] names, if it names one.
+fn host_of_line(line: &str) -> Option<&str> {
     // What `split(" at host ").nth(1)` yields: from the first occurrence
     // to the next one (or the end).
     let after = &line[AT_HOST.find(line)? + AT_HOST.as_str().len()..];

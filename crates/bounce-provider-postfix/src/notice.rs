@@ -33,13 +33,16 @@ impl Paragraph {
     /// me` (the greeting), which Sisimai files under HELO.
     pub fn command(&self) -> Option<Command> {
         // Searchers built once: every paragraph's text is searched.
-        static IN_REPLY: Needle = Needle::new("(in reply to ");
         static WHILE: Needle = Needle::new(" while ");
         static REFUSED: Needle = Needle::new("refused to talk to me:");
-        let lower = self.text.to_ascii_lowercase();
-        if let Some(pos) = IN_REPLY.find(&lower) {
-            let tail = &lower[pos..];
-            let tail = &tail[..tail.find(')').map_or(tail.len(), |n| n + 1)];
+        // Where the lowercase text would hold `(in reply to `, and then its
+        // tail to the `)`, lowercased alone: lowercasing keeps every byte
+        // in its place, so the whole text is copied only when there is no
+        // such tail (most paragraphs have one).
+        if let Some(pos) = in_reply_at(&self.text) {
+            let tail = &self.text[pos..];
+            let tail = tail[..tail.find(')').map_or(tail.len(), |n| n + 1)].to_ascii_lowercase();
+            let tail = tail.as_str();
             if let Some(c) = common_tail(tail) {
                 return Some(c);
             }
@@ -49,6 +52,7 @@ impl Paragraph {
                 None => tail.split_whitespace().nth(3).and_then(Command::parse),
             };
         }
+        let lower = self.text.to_ascii_lowercase();
         if let Some(pos) = WHILE.find(&lower) {
             let tail = &lower[pos..];
             if let Some(c) = Command::find(tail) {
@@ -106,6 +110,18 @@ impl Paragraph {
     pub fn replycode(&self) -> Option<ReplyCode> {
         ReplyCode::find(&self.text)
     }
+}
+
+/// The offset of the first `(in reply to ` in `text`, ASCII
+/// case-insensitively: where `text.to_ascii_lowercase().find("(in reply to ")`
+/// finds it, found at the text's few `(` without a lowercase copy.
+fn in_reply_at(text: &str) -> Option<usize> {
+    const IN_REPLY: &[u8] = b"(in reply to ";
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'(', b).find(|&at| {
+        b.get(at..at + IN_REPLY.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(IN_REPLY))
+    })
 }
 
 /// What [`Command::find`] gives for the `(in reply to ... command)` tails
@@ -255,7 +271,7 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
 
 /// Field names that begin the delivery-status fields when a notice carries
 /// them inline (forwarded as plain text).
-const DSN_START: &[&str] = &[
+const DSN_START: [&str; 4] = [
     "Reporting-MTA:",
     "X-Postfix-Queue-ID:",
     "Final-Recipient:",
@@ -263,7 +279,7 @@ const DSN_START: &[&str] = &[
 ];
 
 /// Lines after which the notice is over and the returned message begins.
-const ORIGINAL_MARKERS: &[&str] = &[
+const ORIGINAL_MARKERS: [&str; 3] = [
     "content-type: message/rfc822",
     "content-type: text/rfc822-headers",
     "content-description: undelivered message",
@@ -275,45 +291,69 @@ fn line_starting_with(text: &str, markers: &[&str]) -> Option<usize> {
     text::line_starting_with_ci(text, markers)
 }
 
-/// [`line_starting_with`] for [`ORIGINAL_MARKERS`], which every notice's
-/// whole text is searched for: each marker has a colon, so only the places
-/// where a marker holds a colon of the text are read (colons are much rarer
-/// in a notice than the `c` that `line_starting_with` reads the lines at),
-/// and their lines only when a marker stands there, as `line_starting_with`
-/// does. A line that qualifies holds its marker's colon, and the colons come
-/// in order, so the first line found is the first that qualifies.
-fn original_marker_line(text: &str) -> Option<usize> {
-    // Where each marker's colon is.
-    const COLONS: [usize; ORIGINAL_MARKERS.len()] = {
-        let mut out = [0; ORIGINAL_MARKERS.len()];
-        let mut i = 0;
-        while i < out.len() {
-            let m = ORIGINAL_MARKERS[i].as_bytes();
-            while m[out[i]] != b':' {
-                out[i] += 1;
-            }
-            i += 1;
-        }
-        out
-    };
+/// [`line_starting_with`] for markers that each hold a colon, over a whole
+/// notice: only the places where a marker holds a colon of the text are
+/// read (colons are much rarer in a notice than the letters that
+/// `line_starting_with` reads the lines at; and the byte before the colon,
+/// compared first, rules out most of them), and their lines only when a
+/// marker stands there, as `line_starting_with` does. A line that
+/// qualifies holds its marker's colon, and the colons come in order, so
+/// the first line found is the first that qualifies. `colons` is where
+/// each marker's colon is ([`colon_offsets`]).
+fn line_by_colons<const N: usize>(
+    text: &str,
+    markers: &[&str; N],
+    colons: &[usize; N],
+) -> Option<usize> {
     let b = text.as_bytes();
     for colon in memchr::memchr_iter(b':', b) {
-        let marked = ORIGINAL_MARKERS.iter().zip(COLONS).any(|(m, name)| {
+        let marked = markers.iter().zip(colons).any(|(m, &name)| {
+            let m = m.as_bytes();
             colon >= name
+                && (name == 0 || b[colon - 1].eq_ignore_ascii_case(&m[name - 1]))
                 && b[colon - name..]
                     .get(..m.len())
-                    .is_some_and(|h| h.eq_ignore_ascii_case(m.as_bytes()))
+                    .is_some_and(|h| h.eq_ignore_ascii_case(m))
         });
         if !marked {
             continue;
         }
         let start = memchr::memrchr(b'\n', &b[..colon]).map_or(0, |n| n + 1);
         let end = memchr::memchr(b'\n', &b[colon..]).map_or(b.len(), |n| colon + n + 1);
-        if line_starting_with(&text[start..end], ORIGINAL_MARKERS) == Some(0) {
+        if line_starting_with(&text[start..end], markers) == Some(0) {
             return Some(start);
         }
     }
     None
+}
+
+/// Where the first colon of each marker is, for [`line_by_colons`] (a
+/// marker without one stops the build).
+const fn colon_offsets<const N: usize>(markers: [&str; N]) -> [usize; N] {
+    let mut out = [0; N];
+    let mut i = 0;
+    while i < N {
+        let m = markers[i].as_bytes();
+        while m[out[i]] != b':' {
+            out[i] += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// [`line_starting_with`] for [`ORIGINAL_MARKERS`], which every notice's
+/// whole text is searched for.
+fn original_marker_line(text: &str) -> Option<usize> {
+    const COLONS: [usize; ORIGINAL_MARKERS.len()] = colon_offsets(ORIGINAL_MARKERS);
+    line_by_colons(text, &ORIGINAL_MARKERS, &COLONS)
+}
+
+/// [`line_starting_with`] for [`DSN_START`]: a notice without a
+/// delivery-status part is searched for fields written inline.
+fn dsn_start_line(text: &str) -> Option<usize> {
+    const COLONS: [usize; DSN_START.len()] = colon_offsets(DSN_START);
+    line_by_colons(text, &DSN_START, &COLONS)
 }
 
 /// The header block of a returned message written inline after a
@@ -342,7 +382,7 @@ pub fn decode_notice(mail: &Mail<'_>, text: &str) -> Option<Report> {
     let notice = &text[..cut.unwrap_or(text.len())];
     let (human, dsn) = match mail.dsn() {
         Some(d) => (notice, Some(d)),
-        None => match line_starting_with(notice, DSN_START) {
+        None => match dsn_start_line(notice) {
             Some(at) => (&notice[..at], Some(&notice[at..])),
             None => (notice, None),
         },
@@ -536,6 +576,24 @@ mod tests {
     }
 
     #[test]
+    fn in_reply_found_as_in_the_lowercase_text() {
+        for text in [
+            "",
+            "(in reply to",
+            "said: 550 (x) (IN Reply To RCPT TO command)",
+            "(( (in reply to end of DATA command)",
+            "\u{e9}(In reply to MAIL FROM command) (in reply to DATA command)",
+            "((in reply to ",
+        ] {
+            assert_eq!(
+                in_reply_at(text),
+                text.to_ascii_lowercase().find("(in reply to "),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn commands_from_other_wordings() {
         let p = |t: &str| Paragraph {
             text: t.to_owned(),
@@ -579,7 +637,27 @@ mod tests {
         ] {
             assert_eq!(
                 original_marker_line(text),
-                line_starting_with(text, ORIGINAL_MARKERS),
+                line_starting_with(text, &ORIGINAL_MARKERS),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn dsn_fields_are_found_where_line_starting_with_finds_them() {
+        for text in [
+            "",
+            "a: b\n",
+            "<a@example.jp>: host x said: 550\n\nReporting-MTA: dns; x\n",
+            "  final-recipient: rfc822; a@example.jp\nOriginal-Recipient:",
+            "text Final-Recipient: x\n\tX-POSTFIX-QUEUE-ID: 1\n",
+            "\u{a0}Reporting-MTA: dns; x\nx\u{e9}: Original-Recipient: y\n",
+            "Reporting-MTA:\nFinal-Recipient",
+            ": :: Final-Recipient::\n",
+        ] {
+            assert_eq!(
+                dsn_start_line(text),
+                line_starting_with(text, &DSN_START),
                 "{text:?}"
             );
         }

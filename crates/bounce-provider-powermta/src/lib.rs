@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 use bounce_core::standard::rfc3464;
-use bounce_core::text::{self, field};
+use bounce_core::text::{self, field, Needle};
 use bounce_core::{Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 /// The first line of the text part.
@@ -23,7 +23,10 @@ struct PowerMta;
 impl ProviderMatcher for PowerMta {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let dsn = mail.dsn()?;
-        if !mail.body().contains(INTRO) && !dsn.contains("X-PowerMTA-") {
+        // Searchers built once, where `str::contains` builds one per call.
+        static INTRO_AT: Needle = Needle::new(INTRO);
+        static FIELD_AT: Needle = Needle::new("X-PowerMTA-");
+        if !INTRO_AT.contains(mail.body()) && !FIELD_AT.contains(dsn) {
             return None;
         }
         let mut recipients = rfc3464::recipients(dsn);

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 use bounce_core::standard::rfc3464;
+use bounce_core::text::Needle;
 use bounce_core::{Command, Kind, Mail, Provider, ProviderMatcher, Reason, Report};
 
 /// The first line of SendGrid's notices.
@@ -15,7 +16,10 @@ impl ProviderMatcher for SendGrid {
     fn decode(&self, mail: &Mail<'_>) -> Option<Report> {
         let dsn = mail.dsn()?;
         let body = mail.body();
-        if !body.contains(OPENING) && !dsn.contains(QUEUE_ID) {
+        // Searchers built once, where `str::contains` builds one per call.
+        static OPENING_AT: Needle = Needle::new(OPENING);
+        static QUEUE_ID_AT: Needle = Needle::new(QUEUE_ID);
+        if !OPENING_AT.contains(body) && !QUEUE_ID_AT.contains(dsn) {
             return None;
         }
         let mut recipients = rfc3464::recipients(dsn);

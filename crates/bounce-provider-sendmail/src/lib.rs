@@ -64,6 +64,14 @@ bounce_core::inventory::submit! {
 /// subjects, and the list of failed addresses or the transcript in the text,
 /// but not the sendmail 5 layout.
 pub fn is_sendmail(mail: &Mail<'_>) -> bool {
+    sendmail_shape(mail).is_some()
+}
+
+/// [`is_sendmail`], and when the message has the shape, whether its text
+/// holds one of the sendmail 5 titles ([`V5_TITLES`], themselves titles of
+/// [`ORIGINAL_TITLES`]): searched for here anyway, so that
+/// [`split_original`] need not search the text for them again.
+fn sendmail_shape(mail: &Mail<'_>) -> Option<bool> {
     let subject = mail.subject().trim();
     let transcript_subject = subject.len() >= SUBJECT_SUFFIX.len()
         && subject.is_char_boundary(subject.len() - SUBJECT_SUFFIX.len())
@@ -77,7 +85,7 @@ pub fn is_sendmail(mail: &Mail<'_>) -> bool {
             && split_inline_dsn(mail.body()).1.is_none()
             && SUBJECT_PREFIXES.iter().any(|p| starts_with_ci(subject, p));
     if !subject_ok && mail.has_headers() {
-        return false;
+        return None;
     }
     // Searchers built once: every candidate's body is searched.
     static MARKERS: [Needle; 3] = [
@@ -88,16 +96,17 @@ pub fn is_sendmail(mail: &Mail<'_>) -> bool {
     static V5: [Needle; 2] = [Needle::new(V5_TITLES[0]), Needle::new(V5_TITLES[1])];
     let body = mail.body();
     if !MARKERS.iter().any(|m| m.contains(body)) {
-        return false;
+        return None;
     }
     // A separator whose title starts with a sendmail 5 title contains it:
     // without one in the text, no line needs reading.
-    let v5 = V5.iter().any(|v| v.contains(body))
+    let v5_titles = V5.iter().any(|v| v.contains(body));
+    let v5 = v5_titles
         && body
             .lines()
             .filter_map(notice::separator)
             .any(|t| V5_TITLES.iter().any(|v| t.starts_with(v)));
-    !v5 || body.contains("The original message was received at")
+    (!v5 || body.contains("The original message was received at")).then_some(v5_titles)
 }
 
 /// Decodes a sendmail 8 bounce: one draft per recipient of its
@@ -106,10 +115,8 @@ pub fn is_sendmail(mail: &Mail<'_>) -> bool {
 /// when the message is not a sendmail notice. Public so that providers
 /// running sendmail (softbank) build on it.
 pub fn decode(mail: &Mail<'_>) -> Option<Report> {
-    if !is_sendmail(mail) {
-        return None;
-    }
-    let (text, inline_original) = split_original(mail.body());
+    let v5_titles = sendmail_shape(mail)?;
+    let (text, inline_original) = split_original(mail.body(), v5_titles);
     let (text, inline_dsn) = split_inline_dsn(text);
     let notice = Notice::parse(text);
     let mut bases = mail.dsn().or(inline_dsn).map(from_dsn).unwrap_or_default();
@@ -133,18 +140,41 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     Some(report)
 }
 
+/// `a == b`, in a constant.
+const fn konst_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The notice and the inline copy of the original, if sendmail appended one.
-fn split_original(body: &str) -> (&str, Option<&str>) {
+/// `v5_titles`: whether `body` holds one of [`V5_TITLES`] (the last two of
+/// [`ORIGINAL_TITLES`]), as [`sendmail_shape`] found.
+fn split_original(body: &str, v5_titles: bool) -> (&str, Option<&str>) {
     // A separator that starts with a title contains it: without any title in
-    // the text, no line needs reading.
-    static TITLES: [Needle; 5] = [
+    // the text, no line needs reading. The sendmail 5 titles were searched
+    // for already; the other three are searched for here.
+    const _: () = assert!(
+        ORIGINAL_TITLES.len() == 5
+            && konst_eq(ORIGINAL_TITLES[3], V5_TITLES[0])
+            && konst_eq(ORIGINAL_TITLES[4], V5_TITLES[1]),
+        "the last two titles are the sendmail 5 ones"
+    );
+    static TITLES: [Needle; 3] = [
         Needle::new(ORIGINAL_TITLES[0]),
         Needle::new(ORIGINAL_TITLES[1]),
         Needle::new(ORIGINAL_TITLES[2]),
-        Needle::new(ORIGINAL_TITLES[3]),
-        Needle::new(ORIGINAL_TITLES[4]),
     ];
-    if !TITLES.iter().any(|t| t.contains(body)) {
+    if !v5_titles && !TITLES.iter().any(|t| t.contains(body)) {
         return (body, None);
     }
     let mut offset = 0;
@@ -672,8 +702,10 @@ mod tests {
 
     #[test]
     fn originals_and_inline_dsn() {
-        let (notice, original) =
-            split_original("text\n   ----- Original message follows -----\nFrom: a@example.jp\n");
+        let (notice, original) = split_original(
+            "text\n   ----- Original message follows -----\nFrom: a@example.jp\n",
+            false,
+        );
         assert_eq!(notice, "text\n");
         assert_eq!(original, Some("From: a@example.jp\n"));
         let (before, dsn) = split_inline_dsn(

@@ -150,7 +150,14 @@ impl<'a> Notice<'a> {
             }
             match section {
                 Section::List(severity) => notice.list_line(line, severity),
-                Section::Transcript => notice.transcript.push(Line::parse(line)),
+                Section::Transcript => {
+                    // A transcript runs to some lines: room for them at
+                    // once, rather than four, eight, then sixteen.
+                    if notice.transcript.is_empty() {
+                        notice.transcript.reserve(16);
+                    }
+                    notice.transcript.push(Line::parse(line));
+                }
                 Section::Preamble | Section::Other => {}
             }
         }

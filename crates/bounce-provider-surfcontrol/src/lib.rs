@@ -2,7 +2,7 @@
 
 use bounce_core::rules::join_groups;
 use bounce_core::standard::rfc3464;
-use bounce_core::text;
+use bounce_core::text::{self, Needle};
 use bounce_core::{Draft, Kind, Mail, Provider, ProviderMatcher, Report};
 
 const START: &str = "Your message could not be sent.";
@@ -77,7 +77,10 @@ fn recipients(transcript: &str) -> Vec<Draft> {
 
 /// `user@example.com: [192.0.2.5], 550 user@example.com... No such user`.
 fn transcript_line(line: &str) -> Option<(&str, &str, &str)> {
-    let (addr, rest) = line.split_once(": [")?;
+    // The searcher built once: every line of the transcript is searched.
+    static OPEN: Needle = Needle::new(": [");
+    let at = OPEN.find(line)?;
+    let (addr, rest) = (&line[..at], &line[at + OPEN.as_str().len()..]);
     let (host, reply) = rest.split_once(']')?;
     let reply = reply.trim_start_matches(',').trim();
     (text::is_address(addr) && !reply.is_empty()).then_some((addr, host, reply))

@@ -1,6 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-use bounce_core::text;
+use bounce_core::text::{self, Needle};
 use bounce_core::{
     Command, Draft, Kind, Mail, Original, Provider, ProviderMatcher, ReplyCode, Report,
 };
@@ -69,13 +69,22 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     }
     let body = mail.body();
     // sendmail 8 writes this line; its notices belong to the sendmail provider.
-    if body.contains("The original message was received at") {
+    // Searchers built once, where `str::find` builds one per search (a
+    // long needle costs much to prepare).
+    static SENDMAIL8: Needle = Needle::new("The original message was received at");
+    static TRANSCRIPT_AT: Needle = Needle::new(TRANSCRIPT);
+    static ENDING_AT: [Needle; 2] = [Needle::new(ENDINGS[0]), Needle::new(ENDINGS[1])];
+    const _: () = assert!(ENDINGS.len() == 2, "one searcher per ending");
+    if SENDMAIL8.contains(body) {
         return None;
     }
-    let start = body.find(TRANSCRIPT)? + TRANSCRIPT.len();
-    let end = ENDINGS
+    let start = TRANSCRIPT_AT.find(body)? + TRANSCRIPT.len();
+    let end = ENDING_AT
         .iter()
-        .filter_map(|e| body[start..].find(e).map(|p| (start + p, e.len())))
+        .filter_map(|e| {
+            e.find(&body[start..])
+                .map(|p| (start + p, e.as_str().len()))
+        })
         .min();
     let (end, marker_len) = end?;
     let notice = &body[start..end];
@@ -90,12 +99,15 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
     let mut in_session = false;
     let mut listed: Vec<&str> = Vec::new();
     let mut in_list = false;
+    // The searcher built once: every line of the transcript is searched.
+    static WHILE_TALKING: Needle = Needle::new(" while talking to ");
+    static RECIPIENTS_AT: Needle = Needle::new(RECIPIENTS);
     for raw in notice.lines() {
         let line = raw.trim();
         if line.is_empty() {
             continue;
         }
-        if line.contains(RECIPIENTS) {
+        if RECIPIENTS_AT.contains(line) {
             in_list = true;
             continue;
         }
@@ -116,7 +128,7 @@ pub fn decode(mail: &Mail<'_>) -> Option<Report> {
             command = Command::parse(rest);
         } else if let Some(rest) = line.strip_prefix("<<<") {
             reply = Some(rest.trim());
-        } else if line.contains(" while talking to ") || line.starts_with("While talking to ") {
+        } else if WHILE_TALKING.contains(line) || line.starts_with("While talking to ") {
             in_session = true;
         } else if !in_session {
             if let Some(g) = general(line) {

@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 use bounce_core::standard::rfc3464;
-use bounce_core::text;
+use bounce_core::text::{self, Needle};
 use bounce_core::{Command, Draft, Kind, Mail, Provider, ProviderMatcher, Report, Status};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -24,6 +24,9 @@ impl ProviderMatcher for X3 {
         let mut drafts: Vec<Draft> = Vec::new();
         let mut detail = Draft::default();
         let mut permanent = false;
+        // Searchers built once, where `str::contains` builds one per line.
+        static FAILED: Needle = Needle::new("failed permanently");
+        static ABORTED: Needle = Needle::new("was aborted after");
         for line in text_part.lines() {
             let line = line.trim();
             if let Some(addr) = line
@@ -34,7 +37,7 @@ impl ProviderMatcher for X3 {
                 let mut d = Draft::new(text::clean_address(addr));
                 d.action = "failed".to_owned();
                 drafts.push(d);
-            } else if line.contains("failed permanently") || line.contains("was aborted after") {
+            } else if FAILED.contains(line) || ABORTED.contains(line) {
                 permanent = true;
             } else if let Some(c) = line
                 .starts_with("SMTP:")

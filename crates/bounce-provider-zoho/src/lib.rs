@@ -24,8 +24,11 @@ impl ProviderMatcher for Zoho {
             return None;
         }
         let body = mail.body();
-        let notice = &body[body.find(OPENING)?..];
-        let delayed = notice.contains(WARNING);
+        // Searchers built once, where `str::find` builds one per call.
+        static OPENING_AT: Needle = Needle::new(OPENING);
+        static WARNING_AT: Needle = Needle::new(WARNING);
+        let notice = &body[OPENING_AT.find(body)?..];
+        let delayed = WARNING_AT.contains(notice);
         let mut recipients = Vec::new();
         let mut lines = notice.lines().map(str::trim).peekable();
         while let Some(line) = lines.next() {

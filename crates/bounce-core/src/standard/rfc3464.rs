@@ -159,11 +159,19 @@ impl Group<'_> {
 /// field of every group.
 pub fn groups(dsn: &str) -> impl Iterator<Item = Group<'_>> {
     let mut rest = dsn;
-    std::iter::from_fn(move || loop {
-        let (values, after) = next_group(rest)?;
-        rest = after;
-        if let Some(values) = values {
-            return Some(Group { values });
+    std::iter::from_fn(move || {
+        // The values are read into the group returned, rather than into an
+        // array moved out of `next_group` and then into the group: a group
+        // with no field leaves them all `None`, as the next one starts.
+        let mut group = Group {
+            values: std::array::from_fn(|_| None),
+        };
+        loop {
+            let (any, after) = next_group(rest, &mut group.values)?;
+            rest = after;
+            if any {
+                return Some(group);
+            }
         }
     })
 }
@@ -171,9 +179,10 @@ pub fn groups(dsn: &str) -> impl Iterator<Item = Group<'_>> {
 /// The values of a [`Group`], in the order of [`GROUP_FIELDS`].
 type Values<'t> = [Option<Cow<'t, str>>; GROUP_FIELDS.len()];
 
-/// The first group of `text` and the text after it; `None` when only line
-/// breaks and white space are left. The group's values are `None` when no
-/// line of it is a field (such a group is passed over).
+/// Reads the first group of `text` into `values` (all `None` when called),
+/// and gives whether a line of it was a field (a group without one is
+/// passed over, its values left `None`) and the text after it; `None` when
+/// only line breaks and white space are left.
 ///
 /// Groups are cut where `text::field_groups` cuts them: after the `\n`,
 /// `\r`, space and tab at the start, up to the first line (after a line
@@ -182,13 +191,13 @@ type Values<'t> = [Option<Cow<'t, str>>; GROUP_FIELDS.len()];
 /// whether the next one ends the group is seen at its first bytes, where
 /// `text::field_group_values` finds the end of a group first and then splits
 /// it into lines, searching every line break twice.
-fn next_group(text: &str) -> Option<(Option<Values<'_>>, &str)> {
+fn next_group<'t>(text: &'t str, values: &mut Values<'t>) -> Option<(bool, &'t str)> {
     let b = text.as_bytes();
     let mut pos = b
         .iter()
         .position(|c| !matches!(c, b'\n' | b'\r' | b' ' | b'\t'))?;
     let mut fields = Fields {
-        values: std::array::from_fn(|_| None),
+        values,
         any: false,
         last: None,
         over: false,
@@ -199,7 +208,7 @@ fn next_group(text: &str) -> Option<(Option<Values<'_>>, &str)> {
             fields.read(&text[pos..nl.unwrap_or(b.len())]);
         }
         let Some(nl) = nl else {
-            return Some((fields.any.then_some(fields.values), ""));
+            return Some((fields.any, ""));
         };
         let start = nl + 1;
         let mut j = start;
@@ -207,15 +216,15 @@ fn next_group(text: &str) -> Option<(Option<Values<'_>>, &str)> {
             j += 1;
         }
         if j < b.len() && b[j] == b'\n' || j == b.len() && j > start {
-            return Some((fields.any.then_some(fields.values), &text[start..]));
+            return Some((fields.any, &text[start..]));
         }
         pos = start;
     }
 }
 
 /// The fields of one group as its lines are read.
-struct Fields<'t> {
-    values: Values<'t>,
+struct Fields<'v, 't> {
+    values: &'v mut Values<'t>,
     /// Whether a line was a field.
     any: bool,
     /// The value a continuation line extends: the last field read, when it
@@ -226,7 +235,7 @@ struct Fields<'t> {
     over: bool,
 }
 
-impl<'t> Fields<'t> {
+impl<'t> Fields<'_, 't> {
     /// Reads one line (without its `\n`), as `text::header_fields` reads it.
     fn read(&mut self, line: &'t str) {
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -239,9 +248,22 @@ impl<'t> Fields<'t> {
         }
         if line.starts_with([' ', '\t']) {
             if let Some(v) = self.last.and_then(|i| self.values[i].as_mut()) {
-                let v = v.to_mut();
-                v.push(' ');
-                v.push_str(text::trim_fast(line));
+                let more = text::trim_fast(line);
+                match v {
+                    // The first continuation: the copy made with room for
+                    // it, rather than made exact and grown at once.
+                    Cow::Borrowed(first) => {
+                        let mut joined = String::with_capacity(first.len() + 1 + more.len());
+                        joined.push_str(first);
+                        joined.push(' ');
+                        joined.push_str(more);
+                        *v = Cow::Owned(joined);
+                    }
+                    Cow::Owned(joined) => {
+                        joined.push(' ');
+                        joined.push_str(more);
+                    }
+                }
             }
             return;
         }
@@ -526,7 +548,9 @@ pub fn value_after_type(v: &str) -> &str {
     // What `split_once(';')`, `trim`, `split([' ', '['])` and
     // `trim_end_matches('.')` cut, found with byte searches: `;`, ` `, `[`
     // and `.` are ASCII.
-    let v = memchr::memchr(b';', v.as_bytes()).map_or(v, |i| &v[i + 1..]);
+    // The `;` ends a type of a few letters: found a byte at a time, where
+    // `memchr` costs more to set up than such a search.
+    let v = v.bytes().position(|c| c == b';').map_or(v, |i| &v[i + 1..]);
     let v = text::trim_fast(v);
     let b = v.as_bytes();
     let mut end = b
@@ -552,7 +576,9 @@ pub fn value_after_type(v: &str) -> &str {
 /// way.
 pub fn clean_recipient(value: &str) -> String {
     let b = value.as_bytes();
-    if let Some(semi) = memchr::memchr(b';', b) {
+    // The type is a short word: its `;` found a byte at a time (see
+    // `value_after_type`).
+    if let Some(semi) = b.iter().position(|&c| c == b';') {
         let ty = &b[..semi];
         // The value's ends are graphic ASCII, so that `trim` leaves it
         // whole, as it leaves the part after the white space that follows
@@ -576,10 +602,17 @@ pub fn clean_recipient(value: &str) -> String {
 /// separate part; returns the text from the first per-message or
 /// per-recipient field on.
 fn inline_fields(body: &str) -> Option<&str> {
-    for marker in ["Reporting-MTA:", "Final-Recipient:", "Original-Recipient:"] {
-        if let Some(pos) = body.find(marker) {
+    // Searchers built once, where `str::find` builds one per search.
+    static MARKERS: [Needle; 3] = [
+        Needle::new("Reporting-MTA:"),
+        Needle::new("Final-Recipient:"),
+        Needle::new("Original-Recipient:"),
+    ];
+    let final_recipient = &MARKERS[1];
+    for marker in &MARKERS {
+        if let Some(pos) = marker.find(body) {
             let line_start = body[..pos].rfind('\n').map_or(0, |n| n + 1);
-            if body[line_start..pos].trim().is_empty() && body[pos..].contains("Final-Recipient:") {
+            if body[line_start..pos].trim().is_empty() && final_recipient.contains(&body[pos..]) {
                 return Some(&body[line_start..]);
             }
         }
