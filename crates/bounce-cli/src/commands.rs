@@ -106,7 +106,7 @@ fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
                 .map(|f| {
                     (
                         f.reason,
-                        f.smtpagent.clone(),
+                        f.smtpagent.to_string(),
                         f.destination.clone(),
                         f.hardbounce,
                     )

@@ -29,7 +29,7 @@ pub fn write_fact(out: &mut Vec<u8>, fact: &Fact, layout: Layout) {
     // only costs a reallocation) and for the keys and punctuation, so that
     // the writes below need no reallocation.
     let f = fact;
-    let values = [
+    let values: [&str; 24] = [
         &f.action,
         &f.addresser,
         &f.alias,
@@ -404,7 +404,7 @@ mod tests {
 
     fn fact(s: &str, n: i64, k: usize) -> Fact {
         Fact {
-            action: s.into(),
+            action: s.to_owned().into(),
             addresser: format!("{s}@example.org"),
             alias: s.into(),
             deliverystatus: "5.1.1".into(),
@@ -422,15 +422,19 @@ mod tests {
             replycode: s.into(),
             rhost: s.into(),
             senderdomain: s.into(),
-            smtpagent: s.into(),
-            smtpcommand: s.into(),
+            smtpagent: s.to_owned().into(),
+            smtpcommand: s.to_owned().into(),
             subject: s.into(),
             timestamp: n,
             timezoneoffset: s.into(),
             token: s.into(),
             evidence: Evidence {
-                decoder: s.into(),
-                rhost_rule: if n % 3 == 0 { String::new() } else { s.into() },
+                decoder: s.to_owned().into(),
+                rhost_rule: if n % 3 == 0 {
+                    Default::default()
+                } else {
+                    s.to_owned().into()
+                },
                 reason: s.into(),
             },
         }

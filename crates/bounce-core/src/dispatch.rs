@@ -327,8 +327,8 @@ impl<'r> Decoder<'r> {
                 replycode: reply.map(|r| r.to_text()).unwrap_or_default(),
                 rhost: draft.rhost,
                 senderdomain: shared(&mut senderdomain),
-                smtpagent: decoder.to_owned(),
-                smtpcommand: command.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+                smtpagent: Cow::Borrowed(decoder),
+                smtpcommand: Cow::Borrowed(command.map_or("", Command::as_str)),
                 subject: shared(&mut original.subject),
                 timestamp: ts,
                 timezoneoffset: tz,
@@ -348,13 +348,18 @@ impl<'r> Decoder<'r> {
         candidates: &Candidates<'_>,
         domain: &str,
     ) -> (Reason, Evidence) {
-        let in_text = Status::find(&draft.diagnosis);
-        let status = match (draft.status, in_text) {
-            (Some(s), Some(t)) if s.is_generic() && t.class() == s.class() && !t.is_generic() => {
-                Some(t)
-            }
-            (Some(s), _) => Some(s),
-            (None, t) => t,
+        // The status the diagnostic quotes, looked for only where it can
+        // count: no status read, a generic one, or one the reply contradicts
+        // (most recipients have a specific status that agrees with the reply).
+        let mut quoted = None;
+        let mut in_text = || *quoted.get_or_insert_with(|| Status::find(&draft.diagnosis));
+        let status = match draft.status {
+            Some(s) if s.is_generic() => match in_text() {
+                Some(t) if t.class() == s.class() && !t.is_generic() => Some(t),
+                _ => Some(s),
+            },
+            Some(s) => Some(s),
+            None => in_text(),
         };
         let reply = draft
             .replycode
@@ -362,13 +367,12 @@ impl<'r> Decoder<'r> {
         // A report field that contradicts the server's own reply, when the
         // reply quotes a status of its own that agrees with it, yields to that
         // status (`Status: 4.5.0` beside `550 5.5.0 Service refused`).
-        let status = match (status, in_text, reply) {
-            (Some(s), Some(t), Some(r))
-                if s.class() != r.class() && t.class() == r.class() && !t.is_generic() =>
-            {
-                Some(t)
-            }
-            (s, ..) => s,
+        let status = match (status, reply) {
+            (Some(s), Some(r)) if s.class() != r.class() => match in_text() {
+                Some(t) if t.class() == r.class() && !t.is_generic() => Some(t),
+                _ => Some(s),
+            },
+            (s, _) => s,
         };
         let (reply, status) = reconcile(reply, status);
         let command = draft.command.or_else(|| Command::find(&draft.diagnosis));
@@ -379,7 +383,7 @@ impl<'r> Decoder<'r> {
             Cow::Borrowed(draft.action.as_str())
         };
         let mut evidence = Evidence {
-            decoder: decoder.to_owned(),
+            decoder: Cow::Borrowed(decoder),
             ..Evidence::default()
         };
         // The settled codes replace what the decoder read, for the rules and
@@ -415,7 +419,7 @@ impl<'r> Decoder<'r> {
         };
         for p in candidates.host_rules(host, domain) {
             if let Some((reason, rule)) = p.matcher.refine(draft) {
-                evidence.rhost_rule = p.id.to_owned();
+                evidence.rhost_rule = Cow::Borrowed(p.id);
                 evidence.reason = rule.to_owned();
                 return reason;
             }
@@ -515,7 +519,9 @@ pub fn pseudo_code(reason: Reason, class: u8) -> Option<Status> {
     Status::new(class, 0, detail)
 }
 
-fn normalize_action(action: &str) -> String {
+/// The action of a fact: the canonical word of a known action, borrowed,
+/// or the report's own word lowercased.
+fn normalize_action(action: &str) -> Cow<'static, str> {
     let a = action.trim();
     // `starts_with` on the lowercased text, without lowercasing it first.
     let starts = |prefix: &str| {
@@ -534,9 +540,9 @@ fn normalize_action(action: &str) -> String {
     } else if starts("expand") {
         "expanded"
     } else {
-        return a.to_ascii_lowercase();
+        return Cow::Owned(a.to_ascii_lowercase());
     };
-    canonical.to_owned()
+    Cow::Borrowed(canonical)
 }
 
 /// [`squeeze`] of a string that is often squeezed already (one line of

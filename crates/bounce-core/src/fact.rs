@@ -5,6 +5,7 @@
 use crate::reason::Reason;
 use crate::smtp::{Command, ReplyCode, Status};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// One bounced recipient as a decoder saw it. Everything is optional but the
 /// recipient; what is missing is derived later (status and reply code from the
@@ -76,11 +77,13 @@ impl Report {
 /// Who and which rule decided a fact.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Evidence {
-    /// The provider (or standard decoder) that decoded the message.
-    pub decoder: String,
-    /// The remote-host rule that refined the reason, if one did.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub rhost_rule: String,
+    /// The provider (or standard decoder) that decoded the message: its
+    /// id, borrowed (a `Cow` so that no fact allocates a copy of it).
+    pub decoder: Cow<'static, str>,
+    /// The remote-host rule that refined the reason, if one did (its
+    /// provider's id, borrowed).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub rhost_rule: Cow<'static, str>,
     /// The rule that decided the reason.
     pub reason: String,
 }
@@ -89,8 +92,9 @@ pub struct Evidence {
 /// are Sisimai's; empty strings where nothing is known.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Fact {
-    /// DSN action (failed, delayed, delivered...).
-    pub action: String,
+    /// DSN action (failed, delayed, delivered...): one of those words
+    /// borrowed, as a rule, or the report's own word lowercased.
+    pub action: Cow<'static, str>,
     /// The sender of the original message.
     pub addresser: String,
     /// The recipient as originally addressed, if it was rewritten.
@@ -125,10 +129,11 @@ pub struct Fact {
     pub rhost: String,
     /// Domain part of the addresser.
     pub senderdomain: String,
-    /// The id of the provider or standard decoder that decoded the bounce.
-    pub smtpagent: String,
-    /// The SMTP command the failure answered.
-    pub smtpcommand: String,
+    /// The id of the provider or standard decoder that decoded the bounce
+    /// (borrowed).
+    pub smtpagent: Cow<'static, str>,
+    /// The SMTP command the failure answered (its name, borrowed).
+    pub smtpcommand: Cow<'static, str>,
     /// Subject of the original message.
     pub subject: String,
     /// When the bounce happened, Unix seconds.

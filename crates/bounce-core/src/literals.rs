@@ -24,9 +24,11 @@ pub(crate) struct Literals {
     nodes: Vec<Node>,
     /// The edges, a hash table open-addressed by (node, next four bytes):
     /// the keys ([`EMPTY`] in an empty slot), and apart the child of each
-    /// (read only on a hit). Sized for the edges there are, at most half
-    /// full: most of a search's time went to misses of the cache on this
-    /// table when it was four times larger, with the children inline.
+    /// (read only on a hit), marked with [`HAS_PATTERNS`] when some pattern
+    /// ends at it or one to three bytes after it. Sized for the edges there
+    /// are, at most half full: most of a search's time went to misses of the
+    /// cache on this table when it was four times larger, with the children
+    /// inline.
     edge_keys: Vec<u64>,
     edge_children: Vec<u32>,
     /// log2 of `edge_keys.len()`.
@@ -81,6 +83,13 @@ struct Partial {
 
 /// An empty slot of the edge table while it is built.
 const NONE: u32 = u32::MAX;
+
+/// The mark of a child in [`Literals::edge_children`] whose node has
+/// patterns (`Node::done` or `Node::partial` not empty). Most nodes of the
+/// trie are steps inside longer patterns with none: their [`Node`] is not
+/// read, which was a miss of the cache for most steps down the trie (a
+/// phrase table has a few thousand nodes, far fewer than 2^31).
+const HAS_PATTERNS: u32 = 1 << 31;
 
 /// An empty slot of the edge table: no edge has this key, as no node is
 /// numbered `u32::MAX`.
@@ -242,8 +251,14 @@ impl Literals {
             while edge_keys[slot] != EMPTY {
                 slot = (slot + 1) & (edge_keys.len() - 1);
             }
+            let node = child as usize;
+            let has_patterns = !done[node].is_empty() || !partial[node].is_empty();
             edge_keys[slot] = key;
-            edge_children[slot] = child;
+            edge_children[slot] = if has_patterns {
+                child | HAS_PATTERNS
+            } else {
+                child
+            };
         }
         Literals {
             lens: spans.iter().map(|&(_, len)| len).collect(),
@@ -268,7 +283,8 @@ impl Literals {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
     }
 
-    /// The child of `node` by the four bytes `chunk`, if the trie has it.
+    /// The child of `node` by the four bytes `chunk`, if the trie has it,
+    /// marked with [`HAS_PATTERNS`] if it has patterns.
     #[inline(always)]
     fn child(&self, node: u32, chunk: u32) -> Option<u32> {
         let key = edge_key(node, chunk);
@@ -362,26 +378,29 @@ impl Literals {
         if self.filter[h >> 6] & (1 << (h & 63)) == 0 {
             return;
         }
-        let Some(mut node) = self.child(0, first) else {
+        let Some(mut child) = self.child(0, first) else {
             return;
         };
         let mut at = 4;
         loop {
-            let nd = self.nodes[node as usize];
-            for &id in &self.done[nd.done.0 as usize..nd.done.1 as usize] {
-                found(id as usize, i);
-            }
+            let node = child & !HAS_PATTERNS;
             let next = chunk(text, i + at);
-            for p in &self.partial[nd.partial.0 as usize..nd.partial.1 as usize] {
-                if p.len as usize <= avail && next & p.mask == p.bytes {
-                    found(p.id as usize, i);
+            if child & HAS_PATTERNS != 0 {
+                let nd = self.nodes[node as usize];
+                for &id in &self.done[nd.done.0 as usize..nd.done.1 as usize] {
+                    found(id as usize, i);
+                }
+                for p in &self.partial[nd.partial.0 as usize..nd.partial.1 as usize] {
+                    if p.len as usize <= avail && next & p.mask == p.bytes {
+                        found(p.id as usize, i);
+                    }
                 }
             }
             if at + 4 > avail {
                 return;
             }
             match self.child(node, next) {
-                Some(c) => node = c,
+                Some(c) => child = c,
                 None => return,
             }
             at += 4;
