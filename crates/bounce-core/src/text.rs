@@ -372,9 +372,10 @@ fn is_clean_address(b: &[u8]) -> bool {
 }
 
 /// Calls `f` with `text` ASCII-lowercased, for a search of lowercase
-/// patterns (a case-sensitive automaton is cheaper to build than an ASCII
-/// case-insensitive one, which has twice the transitions; the prefilter
-/// compares bytes). Byte offsets are unchanged. The copy goes to a buffer
+/// patterns (the classifier's literals, the SMTP command and wording
+/// tables: a case-sensitive automaton is cheaper to build than an ASCII
+/// case-insensitive one, which has twice the transitions). Byte offsets are
+/// unchanged. The copy goes to a buffer
 /// kept per thread, so that nothing is allocated once it has grown; it is
 /// made even of text without capitals, since looking for one first cost
 /// more than copying.
