@@ -248,15 +248,31 @@ impl<'a> Mail<'a> {
     /// The raw value of the first top-level header called `name`
     /// (case-insensitive), trimmed, continuation lines kept as they are.
     pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.header_where(name, self.fields.iter())
+    }
+
+    /// [`Mail::header`] for the last header called `name` (the `Received`
+    /// field nearest the message's end, say), without reading the others'
+    /// values.
+    pub fn last_header(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.header_where(name, self.fields.iter().rev())
+    }
+
+    /// The raw value of the first of `fields` called `name`.
+    fn header_where<'m>(
+        &'m self,
+        name: &str,
+        mut fields: impl Iterator<Item = &'m walk::Field>,
+    ) -> Option<Cow<'m, str>> {
         self.headers.as_ref()?;
         let f = match walk::known_field(name) {
             // The walk gives a field of a known name, however written, as
             // its name: compared by name alone.
             Some(known) => {
                 let known = walk::Name::of(&known);
-                self.fields.iter().find(|f| f.name == known)?
+                fields.find(|f| f.name == known)?
             }
-            None => self.fields.iter().find(|f| match self.name_of(f) {
+            None => fields.find(|f| match self.name_of(f) {
                 Ok(known) => known.eq_ignore_ascii_case(name),
                 Err(written) => written.eq_ignore_ascii_case(name.as_bytes()),
             })?,
@@ -750,5 +766,24 @@ hello\n\
     #[test]
     fn no_headers_is_none() {
         assert!(Mail::parse(b"").is_none());
+    }
+
+    #[test]
+    fn last_header_is_the_last_of_the_headers_of_that_name() {
+        let raw = b"Received: by a.example\nX-Tag: 1\nreceived: from b\n by b.example;\nX-Tag: 2\nSubject: s\n\nbody\n";
+        let mail = Mail::parse(raw).unwrap();
+        for name in ["Received", "RECEIVED", "x-tag", "Subject", "X-None"] {
+            let last = mail
+                .headers()
+                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                .last()
+                .map(|(_, v)| v);
+            assert_eq!(mail.last_header(name), last, "{name}");
+        }
+        assert_eq!(
+            mail.last_header("received").as_deref(),
+            Some("from b\n by b.example;")
+        );
+        assert_eq!(mail.header("received").as_deref(), Some("by a.example"));
     }
 }

@@ -619,11 +619,7 @@ fn merge_dsn(drafts: &mut [Draft], dsn: &[Draft]) {
 /// The host that wrote the bounce: `by` of the last Received header, which
 /// Exim adds when it generates the message.
 fn local_host(mail: &Mail<'_>) -> String {
-    let last = mail
-        .headers()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("Received"))
-        .last();
-    let Some((_, value)) = last else {
+    let Some(value) = mail.last_header("Received") else {
         return String::new();
     };
     // The searcher built once: every bounce's header is searched.
