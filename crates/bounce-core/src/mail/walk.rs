@@ -3448,28 +3448,32 @@ mod tests {
         assert_eq!(Kind::of(None), Kind::Other);
     }
 
+    /// Field names mail-parser knows (its `HeaderName` has a variant for
+    /// each).
+    const KNOWN: [&str; 18] = [
+        "content-type",
+        "from",
+        "to",
+        "subject",
+        "date",
+        "message-id",
+        "return-path",
+        "content-transfer-encoding",
+        "content-description",
+        "content-disposition",
+        "content-id",
+        "content-location",
+        "list-id",
+        "received",
+        "mime-version",
+        "auto-submitted",
+        "authentication-results",
+        "dkim-signature",
+    ];
+
     #[test]
     fn names_are_written_as_mail_parser_writes_them() {
-        for name in [
-            "content-type",
-            "from",
-            "to",
-            "subject",
-            "date",
-            "message-id",
-            "return-path",
-            "content-transfer-encoding",
-            "content-description",
-            "content-disposition",
-            "content-id",
-            "content-location",
-            "list-id",
-            "received",
-            "mime-version",
-            "auto-submitted",
-            "authentication-results",
-            "dkim-signature",
-        ] {
+        for name in KNOWN {
             let id = known_id(name.as_bytes(), true).unwrap();
             let want = HeaderName::parse(name).unwrap();
             assert_eq!(Name::of(&want), id, "{name}");
@@ -3480,25 +3484,7 @@ mod tests {
 
     #[test]
     fn known_names_are_mail_parsers() {
-        let names = [
-            "content-type",
-            "from",
-            "to",
-            "subject",
-            "date",
-            "message-id",
-            "return-path",
-            "content-transfer-encoding",
-            "content-description",
-            "content-disposition",
-            "content-id",
-            "content-location",
-            "list-id",
-            "received",
-            "mime-version",
-            "auto-submitted",
-            "authentication-results",
-            "dkim-signature",
+        let others = [
             "x-mailer",
             "x-original-to",
             "x-",
@@ -3509,7 +3495,7 @@ mod tests {
             "x",
             "",
         ];
-        for name in names {
+        for name in KNOWN.into_iter().chain(others) {
             let want = HeaderName::parse(name).filter(|h| !matches!(h, HeaderName::Other(_)));
             assert_eq!(known_name(name.as_bytes(), true), want, "{name}");
             let kept = known_name(name.as_bytes(), false);
