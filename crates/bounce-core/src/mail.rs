@@ -19,7 +19,7 @@ pub struct Mail<'a> {
     /// fields whose value the walk parsed or whose name it looked up.
     headers: Option<Vec<Header<'a>>>,
     /// Every field of the top-level header block, in order: its name and
-    /// where it stands.
+    /// where it stands (none for pasted text).
     fields: Vec<walk::Field>,
     /// Where the top-level body starts.
     header_end: usize,
@@ -264,7 +264,6 @@ impl<'a> Mail<'a> {
         name: &str,
         mut fields: impl Iterator<Item = &'m walk::Field>,
     ) -> Option<Cow<'m, str>> {
-        self.headers.as_ref()?;
         let f = match walk::known_field(name) {
             // The walk gives a field of a known name, however written, as
             // its name: compared by name alone.
@@ -282,16 +281,14 @@ impl<'a> Mail<'a> {
 
     /// Every top-level header as (name, raw value), in order.
     pub fn headers(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> + '_ {
-        self.headers.iter().flat_map(move |_| {
-            self.fields.iter().map(move |f| {
-                let name = match self.name_of(f) {
-                    Ok(known) => known,
-                    // Printable ASCII (see `walk::header_name`): the check
-                    // always passes.
-                    Err(written) => std::str::from_utf8(written).unwrap_or_default(),
-                };
-                (name, raw_value(self.data, f))
-            })
+        self.fields.iter().map(move |f| {
+            let name = match self.name_of(f) {
+                Ok(known) => known,
+                // Printable ASCII (see `walk::header_name`): the check
+                // always passes.
+                Err(written) => std::str::from_utf8(written).unwrap_or_default(),
+            };
+            (name, raw_value(self.data, f))
         })
     }
 
@@ -326,7 +323,6 @@ impl<'a> Mail<'a> {
 
     /// The last top-level field of a known name (as [`last_named`] finds it).
     fn last_field(&self, name: &HeaderName<'_>) -> Option<&walk::Field> {
-        self.headers.as_ref()?;
         let name = walk::Name::of(name);
         self.fields.iter().rev().find(|f| f.name == name)
     }
