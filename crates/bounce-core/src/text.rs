@@ -407,14 +407,18 @@ fn after_line_at(text: &str, pos: usize) -> &str {
 }
 
 /// Byte offset of `needle` in `hay`, ASCII case-insensitively. Compares
-/// bytes, so any text is safe; an empty needle is found at 0.
+/// bytes, so any text is safe; an empty needle is found at 0. Only the
+/// places where the needle's first byte occurs (in either case) are
+/// compared, found with `memchr2`.
 pub fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
+    let (b, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
         return Some(0);
-    }
-    hay.as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), b).find(|&i| {
+        b.get(i..i + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
 }
 
 /// Whether a line of `text` (the text's start, or after a `\n`) begins with

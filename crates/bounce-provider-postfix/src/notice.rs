@@ -39,7 +39,7 @@ impl Paragraph {
         // tail to the `)`, lowercased alone: lowercasing keeps every byte
         // in its place, so the whole text is copied only when there is no
         // such tail (most paragraphs have one).
-        if let Some(pos) = in_reply_at(&self.text) {
+        if let Some(pos) = text::find_ci(&self.text, "(in reply to ") {
             let tail = &self.text[pos..];
             let tail = tail[..tail.find(')').map_or(tail.len(), |n| n + 1)].to_ascii_lowercase();
             let tail = tail.as_str();
@@ -110,18 +110,6 @@ impl Paragraph {
     pub fn replycode(&self) -> Option<ReplyCode> {
         ReplyCode::find(&self.text)
     }
-}
-
-/// The offset of the first `(in reply to ` in `text`, ASCII
-/// case-insensitively: where `text.to_ascii_lowercase().find("(in reply to ")`
-/// finds it, found at the text's few `(` without a lowercase copy.
-fn in_reply_at(text: &str) -> Option<usize> {
-    const IN_REPLY: &[u8] = b"(in reply to ";
-    let b = text.as_bytes();
-    memchr::memchr_iter(b'(', b).find(|&at| {
-        b.get(at..at + IN_REPLY.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(IN_REPLY))
-    })
 }
 
 /// What [`Command::find`] gives for the `(in reply to ... command)` tails
@@ -586,7 +574,7 @@ mod tests {
             "((in reply to ",
         ] {
             assert_eq!(
-                in_reply_at(text),
+                text::find_ci(text, "(in reply to "),
                 text.to_ascii_lowercase().find("(in reply to "),
                 "{text:?}"
             );
